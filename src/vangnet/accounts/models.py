@@ -1,0 +1,124 @@
+"""Organisations, the people who work in them, their roles, and API tokens per organisation."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationType(models.TextChoices):
+    POLICE = "police", _("Police")
+    KMAR = "kmar", _("Royal Marechaussee (KMar)")
+    LABOUR_INSPECTORATE = "labour_inspectorate", _("Netherlands Labour Authority")
+    PUBLIC_PROSECUTOR = "public_prosecutor", _("Public Prosecution Service (OM)")
+    IND = "ind", _("Immigration and Naturalisation Service (IND)")
+    COA = "coa", _("Central Agency for the Reception of Asylum Seekers (COA)")
+    MUNICIPALITY = "municipality", _("Municipality")
+    CARE_COORDINATION = "care_coordination", _("Care coordination")
+    SHELTER_PROVIDER = "shelter_provider", _("Shelter provider")
+    HEALTHCARE = "healthcare", _("Healthcare")
+    VEILIG_THUIS = "veilig_thuis", _("Veilig Thuis")
+    YOUTH_CARE = "youth_care", _("Youth care")
+    NGO = "ngo", _("NGO")
+    NATIONAL_COORDINATION_CENTRE = "national_coordination_centre", _("National coordination centre")
+    RAPPORTEUR = "rapporteur", _("National Rapporteur")
+
+
+class Role(models.TextChoices):
+    """What a person does in Vangnet. One role per user; the organisation decides which cases."""
+
+    REPORTER = "reporter", _("Reporter")
+    CARE_COORDINATOR = "care_coordinator", _("Care coordinator")
+    SHELTER_INTAKE = "shelter_intake", _("Shelter intake")
+    NATIONAL_COORDINATOR = "national_coordinator", _("National coordinator")
+    ANALYST = "analyst", _("Analyst (figures only)")
+    FUNCTIONAL_ADMIN = "functional_admin", _("Functional administrator")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    type = models.CharField(_("type"), max_length=40, choices=OrganisationType.choices)
+    municipality = models.ForeignKey(
+        "regions.Municipality", on_delete=models.PROTECT, related_name="organisations",
+        verbose_name=_("seat"),
+    )
+    region = models.ForeignKey(
+        "regions.PoliceUnit", on_delete=models.PROTECT, related_name="organisations",
+        verbose_name=_("region served"), null=True, blank=True,
+        help_text=_("Regional organisations (care coordination, police units) serve one region."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [models.Index(fields=["type", "region"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="users", null=True, blank=True,
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.REPORTER)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and self.role in roles
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, organisation__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A secret an organisation's own system uses to call the API. Only its hash is stored."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, help_text=_("Which system uses this token."))
+    prefix = models.CharField(max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def issue(cls, organisation: Organisation, name: str) -> tuple[ApiToken, str]:
+        """Create a token; the clear key is returned once and never stored."""
+        key = "vn_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            organisation=organisation, name=name, prefix=key[3:11], key_hash=cls.hash_key(key)
+        )
+        return token, key

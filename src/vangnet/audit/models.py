@@ -1,0 +1,145 @@
+"""The register of processing activities (as data) and the append-only processing log.
+
+In the spirit of the Dutch *Logboek Dataverwerkingen* standard: one entry per processing of personal
+data, tied to a processing activity in the register, with the legal basis, the actor and their
+organisation, a trace id that follows the work across requests and handovers, and only a pseudonymous
+id of the person (the case pseudonym) — never a name.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def _localised(nl: str, en: str) -> str:
+    return en if (get_language() or "nl").startswith("en") else nl
+
+
+class LegalBasis(models.Model):
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    name_nl = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    article = models.CharField(_("article"), max_length=200)
+    text_nl = models.TextField()
+    text_en = models.TextField()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal bases")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _localised(self.name_nl, self.name_en)
+
+    @property
+    def text(self) -> str:
+        return _localised(self.text_nl, self.text_en)
+
+
+class ProcessingActivity(models.Model):
+    """One line of the register of processing activities (GDPR art. 30)."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    name_nl = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)
+    purpose_nl = models.TextField()
+    purpose_en = models.TextField()
+    legal_basis = models.ForeignKey(LegalBasis, on_delete=models.PROTECT, related_name="activities")
+    data_categories = models.CharField(max_length=500, help_text=_("Comma separated category codes"))
+    special_categories = models.BooleanField(default=False)
+    retention_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    retention_from = models.CharField(max_length=64, blank=True)
+    recipients = models.CharField(max_length=500, blank=True)
+    confidential = models.BooleanField(
+        default=False, help_text=_("Left out of data subject access reports (e.g. criminal investigation).")
+    )
+    register_version = models.CharField(max_length=32)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("processing activity")
+        verbose_name_plural = _("processing activities")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _localised(self.name_nl, self.name_en)
+
+    @property
+    def purpose(self) -> str:
+        return _localised(self.purpose_nl, self.purpose_en)
+
+
+class Action(models.TextChoices):
+    READ = "read", _("Read")
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    DELETE = "delete", _("Delete")
+    SHARE = "share", _("Share")
+    EXPORT = "export", _("Export")
+
+
+class ProcessingLogEntry(models.Model):
+    """One processing of personal data. Append-only: the database refuses updates and deletes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    trace_id = models.CharField(max_length=32, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        db_constraint=False,
+    )
+    actor_label = models.CharField(max_length=200, help_text=_("User name or API token name at the time"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        db_constraint=False,
+    )
+    activity = models.ForeignKey(ProcessingActivity, on_delete=models.PROTECT, related_name="log_entries")
+    legal_basis = models.ForeignKey(LegalBasis, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    subject_pseudonym = models.CharField(
+        max_length=32, blank=True, db_index=True, help_text=_("The case pseudonym; never a name")
+    )
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    fields = models.CharField(
+        max_length=1000, blank=True, help_text=_("Which fields were read or written (names, not values)")
+    )
+    changes = models.JSONField(
+        default=dict, blank=True,
+        help_text=_("Old and new values of non-identifying fields; identifying fields show only that they changed"),
+    )
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("processing log entry")
+        verbose_name_plural = _("processing log entries")
+        indexes = [models.Index(fields=["organisation", "-at"]), models.Index(fields=["activity", "-at"])]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.subject_pseudonym}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self._state.adding:
+            raise AppendOnlyError("Processing log entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AppendOnlyError("Processing log entries cannot be deleted")
+
+
+class AppendOnlyError(Exception):
+    pass

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vangnet.cases.models import Case, CaseStatus, CloseReason, ConsentPurpose, ConsentStatus
+from vangnet.cases.transitions import ALLOWED_TRANSITIONS, REASON_REQUIRED
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=())
+    reason = forms.ChoiceField(label=_("Reason for closing"), choices=[("", "—"), *CloseReason.choices],
+                               required=False, help_text=_("Only needed when you close the case."))
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500,
+                           help_text=_("Do not write names here."))
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = ALLOWED_TRANSITIONS[case.status]
+        self.fields["to_status"].choices = [(s, label) for s, label in CaseStatus.choices if s in allowed]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("to_status") in REASON_REQUIRED and not data.get("reason"):
+            self.add_error("reason", _("Give a reason for closing the case."))
+        return data
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Consent for"), choices=ConsentPurpose.choices)
+    status = forms.ChoiceField(label=_("Answer of the person"), choices=ConsentStatus.choices,
+                               widget=forms.RadioSelect)
+    obtained_by = forms.CharField(label=_("Who asked?"), max_length=200)
+    obtained_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    method = forms.ChoiceField(label=_("How"), choices=[("verbal", _("Verbally")), ("written", _("In writing"))])
+
+    def clean_obtained_on(self) -> Any:
+        value = self.cleaned_data["obtained_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value

@@ -1,0 +1,210 @@
+"""A case is one (presumed) victim's path through the referral mechanism.
+
+Signals attach to a case; organisations become involved in it (reporter, lead, handover recipient,
+shelter); its status moves only along the explicit transitions in ``cases.transitions`` and every
+change is appended to the status history. The case pseudonym is what logs and statistics use.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseStatus(models.TextChoices):
+    NEW = "new", _("New")
+    IN_TRIAGE = "in_triage", _("In triage")
+    IN_CARE = "in_care", _("In care")
+    PLACED = "placed", _("Placed in shelter")
+    CLOSED = "closed", _("Closed")
+
+
+class CloseReason(models.TextChoices):
+    NO_TRAFFICKING = "no_trafficking", _("No indications of trafficking after assessment")
+    CARE_COMPLETED = "care_completed", _("Care completed")
+    REFERRED_ABROAD = "referred_abroad", _("Returned or referred abroad")
+    PERSON_DECLINED = "person_declined", _("Person declined help")
+    LOST_CONTACT = "lost_contact", _("Contact lost")
+    MERGED = "merged", _("Same person as another case (merged)")
+    OTHER = "other", _("Other reason")
+
+
+class Urgency(models.TextChoices):
+    ACUTE = "acute", _("Acute: in danger now, place today")
+    URGENT = "urgent", _("Urgent: within 3 days")
+    REGULAR = "regular", _("Regular")
+
+
+URGENCY_ORDER = {Urgency.ACUTE: 0, Urgency.URGENT: 1, Urgency.REGULAR: 2}
+
+
+def new_pseudonym() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "P-" + "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class Case(models.Model):
+    reference = models.CharField(_("case number"), max_length=20, unique=True)
+    pseudonym = models.CharField(
+        _("pseudonym"), max_length=16, unique=True, default=new_pseudonym, editable=False,
+        help_text=_("Random id used in logs and statistics; reveals nothing about the person."),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.NEW)
+    urgency = models.CharField(_("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.REGULAR)
+    urgency_rank = models.PositiveSmallIntegerField(default=2, editable=False)
+    lead_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="led_cases",
+        verbose_name=_("lead organisation"),
+    )
+    municipality = models.ForeignKey(
+        "regions.Municipality", on_delete=models.PROTECT, related_name="cases",
+        verbose_name=_("municipality of the first signal"),
+    )
+    region = models.ForeignKey("regions.PoliceUnit", on_delete=models.PROTECT, related_name="cases")
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last change"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    close_reason = models.CharField(_("reason for closing"), max_length=32, choices=CloseReason.choices, blank=True)
+    signal_count = models.PositiveIntegerField(default=0, editable=False)
+    is_minor = models.BooleanField(_("minor"), default=False)
+    # Filled by uniqueness (linkage): cases that concern the same person share a person key.
+    person_key = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["lead_organisation", "status", "urgency_rank", "-opened_at"]),
+            models.Index(fields=["region", "status"]),
+            models.Index(fields=["-opened_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.urgency_rank = URGENCY_ORDER[Urgency(self.urgency)]
+        super().save(*args, **kwargs)
+
+
+class CaseStatusChange(models.Model):
+    """Append-only status history. Written only by ``cases.services.change_status``."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_history")
+    from_status = models.CharField(max_length=16, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=CaseStatus.choices)
+    reason = models.CharField(max_length=32, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+
+class InvolvementRole(models.TextChoices):
+    REPORTER = "reporter", _("Reported a signal")
+    LEAD = "lead", _("Leads the case")
+    HANDOVER = "handover", _("Received a handover")
+    SHELTER = "shelter", _("Shelter")
+
+
+class InvolvementQuerySet(models.QuerySet["Involvement"]):
+    def active(self) -> InvolvementQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+
+class Involvement(models.Model):
+    """An organisation's involvement in a case: the basis of who may see it (and how much)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="involvements")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="involvements")
+    role = models.CharField(max_length=16, choices=InvolvementRole.choices)
+    purpose = models.CharField(
+        max_length=40, blank=True,
+        help_text=_("For handover recipients: the purpose that limits which fields they see."),
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=200, blank=True)
+
+    objects = InvolvementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("involvement")
+        verbose_name_plural = _("involvements")
+        indexes = [models.Index(fields=["organisation", "case"], condition=models.Q(ended_at__isnull=True),
+                                name="involvement_active_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "organisation", "role", "purpose"], condition=models.Q(ended_at__isnull=True),
+                name="one_active_involvement_per_role",
+            )
+        ]
+
+
+class CaseEvent(models.Model):
+    """The case timeline: what happened, by whom, when. Holds no personal data in its text."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("Case opened")
+        SIGNAL = "signal", _("Signal registered")
+        STATUS = "status", _("Status changed")
+        CONSENT = "consent", _("Consent recorded")
+        INVOLVEMENT = "involvement", _("Organisation involved")
+        NOTE = "note", _("Note")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+")
+    summary = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["case", "-at"])]
+
+
+class ConsentPurpose(models.TextChoices):
+    REGISTRATION = "registration", _("Registration with the national coordination centre")
+    CARE_COORDINATION = "care_coordination", _("Care coordination")
+    SHELTER = "shelter", _("Referral to a shelter")
+    MEDICAL = "medical", _("Medical care")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    RESIDENCE = "residence", _("Residence procedure")
+
+
+class ConsentStatus(models.TextChoices):
+    GIVEN = "given", _("Given")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Consent(models.Model):
+    """The person's consent for one purpose. A new record replaces the previous one for that purpose."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=32, choices=ConsentPurpose.choices)
+    status = models.CharField(_("status"), max_length=16, choices=ConsentStatus.choices)
+    obtained_by = models.CharField(_("asked by"), max_length=200)
+    obtained_on = models.DateField(_("date"))
+    method = models.CharField(
+        _("how"), max_length=16,
+        choices=[("verbal", _("Verbally")), ("written", _("In writing"))], default="verbal",
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")

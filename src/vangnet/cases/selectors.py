@@ -1,0 +1,97 @@
+"""Reads on cases: the worklist and the case page, with a constant number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from vangnet.accounts.models import Role
+from vangnet.cases.access import visible_cases
+from vangnet.cases.models import Case, CaseEvent, CaseStatus, Involvement, Urgency
+from vangnet.signals.models import Signal
+
+SORTS = {
+    "urgency": ("urgency_rank", "-opened_at"),
+    "newest": ("-opened_at",),
+    "oldest": ("opened_at",),
+    "updated": ("-updated_at",),
+}
+
+
+@dataclass
+class WorklistFilter:
+    status: str = ""
+    urgency: str = ""
+    form: str = ""
+    municipality: str = ""
+    q: str = ""
+    sort: str = "urgency"
+    scope: str = "lead"  # lead | involved | all (national)
+
+    @classmethod
+    def from_query(cls, params: Any, user: Any) -> WorklistFilter:
+        f = cls(**{k: (params.get(k) or "").strip() for k in ("status", "urgency", "form", "municipality", "q")})
+        f.sort = params.get("sort") if params.get("sort") in SORTS else "urgency"
+        default_scope = "all" if user.role == Role.NATIONAL_COORDINATOR else (
+            "lead" if user.role == Role.CARE_COORDINATOR else "involved")
+        f.scope = params.get("scope") if params.get("scope") in {"lead", "involved", "all"} else default_scope
+        if f.scope == "all" and user.role != Role.NATIONAL_COORDINATOR:
+            f.scope = default_scope
+        if f.status not in CaseStatus.values:
+            f.status = ""
+        if f.urgency not in Urgency.values:
+            f.urgency = ""
+        return f
+
+    def querystring(self) -> str:
+        from urllib.parse import urlencode
+
+        return urlencode({k: v for k, v in self.__dict__.items() if v})
+
+
+def worklist(user: Any, f: WorklistFilter) -> tuple[QuerySet[Case], dict[str, int]]:
+    """Cases for the user's worklist, and the count per status under the same filters."""
+    cases = visible_cases(user)
+    if f.scope == "lead":
+        cases = cases.filter(lead_organisation_id=user.organisation_id)
+    if f.urgency:
+        cases = cases.filter(urgency=f.urgency)
+    if f.form:
+        cases = cases.filter(Q(signals__forms__code=f.form) | Q(signals__forms__parent_id=f.form)).distinct()
+    if f.municipality:
+        cases = cases.filter(municipality_id=f.municipality)
+    if f.q:
+        cases = cases.filter(reference__icontains=f.q)
+    counts = {row["status"]: row["n"] for row in cases.order_by().values("status").annotate(n=Count("pk", distinct=True))}
+    if f.status:
+        cases = cases.filter(status=f.status)
+    cases = cases.select_related("municipality", "lead_organisation").prefetch_related(
+        Prefetch("signals", queryset=Signal.objects.only("pk", "case_id").prefetch_related("forms"),
+                 to_attr="signal_list")
+    ).order_by(*SORTS[f.sort], "pk")
+    return cases, {s: counts.get(s, 0) for s in CaseStatus.values}
+
+
+def case_forms(case: Case) -> list[Any]:
+    seen: dict[str, Any] = {}
+    for signal in getattr(case, "signal_list", []):
+        for form in signal.forms.all():
+            seen.setdefault(form.code, form)
+    return list(seen.values())
+
+
+def case_page(case: Case) -> dict[str, Any]:
+    signals = list(
+        Signal.objects.filter(case=case).select_related(
+            "municipality", "exploitation_municipality", "nationality", "reporting_organisation"
+        ).prefetch_related("forms", "indicators", "languages").order_by("submitted_at")
+    )
+    return {
+        "signals": signals,
+        "events": list(CaseEvent.objects.filter(case=case).select_related("actor", "organisation")[:200]),
+        "involvements": list(Involvement.objects.active().filter(case=case).select_related("organisation")),
+        "history": list(case.status_history.select_related("actor", "organisation")),
+        "consents": list(case.consents.all()),
+    }

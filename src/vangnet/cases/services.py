@@ -1,0 +1,152 @@
+"""Writes on cases. One write path per action: lock the row, append history, log, emit after commit."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vangnet.accounts.models import Organisation, OrganisationType
+from vangnet.audit.models import Action
+from vangnet.audit.services import log_processing
+from vangnet.cases.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    CaseStatusChange,
+    Consent,
+    Involvement,
+    InvolvementRole,
+    Urgency,
+)
+from vangnet.cases.transitions import REASON_REQUIRED, is_allowed
+from vangnet.regions.models import Municipality
+
+
+class TransitionNotAllowed(Exception):
+    def __init__(self, from_status: str, to_status: str) -> None:
+        super().__init__(
+            _("A case with status “%(from)s” cannot change to “%(to)s”.")
+            % {"from": CaseStatus(from_status).label, "to": CaseStatus(to_status).label}
+        )
+
+
+class ReasonRequired(Exception):
+    pass
+
+
+def lead_organisation_for(municipality: Municipality) -> Organisation:
+    """The regional care coordination leads; without one, the national coordination centre does."""
+    lead = (
+        Organisation.objects.filter(
+            type=OrganisationType.CARE_COORDINATION, region_id=municipality.police_unit_id, is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    if lead is None:
+        lead = Organisation.objects.filter(
+            type=OrganisationType.NATIONAL_COORDINATION_CENTRE, is_active=True
+        ).order_by("pk").first()
+    if lead is None:
+        raise Organisation.DoesNotExist("No care coordination or national coordination centre is configured")
+    return lead
+
+
+def _reference(prefix: str, pk: int, year: int) -> str:
+    return f"{prefix}-{year}-{pk:06d}"
+
+
+def open_case(*, municipality: Municipality, urgency: str, is_minor: bool, actor: Any, organisation: Organisation,
+              at: Any = None) -> Case:
+    """Create a case led by the region's care coordination, with its first status row."""
+    at = at or timezone.now()
+    lead = lead_organisation_for(municipality)
+    case = Case.objects.create(
+        reference=uuid.uuid4().hex[:20], municipality=municipality, region_id=municipality.police_unit_id,
+        lead_organisation=lead, urgency=urgency, is_minor=is_minor, opened_at=at, updated_at=at,
+    )
+    case.reference = _reference("VN", case.pk, at.year)
+    Case.objects.filter(pk=case.pk).update(reference=case.reference)
+    CaseStatusChange.objects.create(case=case, from_status="", to_status=CaseStatus.NEW, actor=actor,
+                                    organisation=organisation, at=at)
+    involve(case, lead, InvolvementRole.LEAD, actor=actor, at=at, log=False)
+    add_event(case, CaseEvent.Kind.OPENED, _("Case opened, led by %(org)s") % {"org": lead.name},
+              actor=actor, organisation=organisation, at=at)
+    return case
+
+
+def involve(case: Case, organisation: Organisation, role: str, *, purpose: str = "", actor: Any = None,
+            at: Any = None, log: bool = True) -> Involvement:
+    existing = Involvement.objects.active().filter(case=case, organisation=organisation, role=role,
+                                                   purpose=purpose).first()
+    if existing:
+        return existing
+    involvement = Involvement.objects.create(case=case, organisation=organisation, role=role, purpose=purpose,
+                                             started_at=at or timezone.now())
+    if log:
+        add_event(case, CaseEvent.Kind.INVOLVEMENT,
+                  _("%(org)s involved: %(role)s") % {"org": organisation.name,
+                                                     "role": InvolvementRole(role).label},
+                  actor=actor, organisation=getattr(actor, "organisation", None), at=at)
+    return involvement
+
+
+def add_event(case: Case, kind: str, summary: str, *, actor: Any = None, organisation: Any = None,
+              at: Any = None) -> CaseEvent:
+    return CaseEvent.objects.create(case=case, kind=kind, summary=summary[:300], actor=actor,
+                                    organisation=organisation, at=at or timezone.now())
+
+
+def change_status(case_id: int, to_status: str, *, actor: Any, reason: str = "", note: str = "",
+                  at: Any = None) -> Case:
+    """The only way a case changes status: lock, check the transition table, append, log."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        if not is_allowed(case.status, to_status):
+            raise TransitionNotAllowed(case.status, to_status)
+        if to_status in REASON_REQUIRED and not reason:
+            raise ReasonRequired(_("Give a reason for closing the case."))
+        now = at or timezone.now()
+        old = {"status": case.status, "close_reason": case.close_reason}
+        CaseStatusChange.objects.create(case=case, from_status=case.status, to_status=to_status, reason=reason,
+                                        note=note[:500], actor=actor, organisation=actor.organisation, at=now)
+        case.status = to_status
+        case.updated_at = now
+        if to_status == CaseStatus.CLOSED:
+            case.closed_at, case.close_reason = now, reason
+        else:
+            case.closed_at, case.close_reason = None, ""
+        case.save(update_fields=["status", "updated_at", "closed_at", "close_reason", "urgency_rank"])
+        add_event(case, CaseEvent.Kind.STATUS,
+                  _("Status changed from “%(from)s” to “%(to)s”")
+                  % {"from": CaseStatus(old["status"]).label, "to": CaseStatus(to_status).label},
+                  actor=actor, organisation=actor.organisation, at=now)
+        log_processing("case_management", Action.UPDATE, subject=case, obj=case, fields=["status"],
+                       changes={"status": {"old": old["status"], "new": to_status},
+                                "close_reason": {"old": old["close_reason"], "new": case.close_reason}})
+    return case
+
+
+def set_urgency(case: Case, urgency: str) -> None:
+    case.urgency = urgency
+    case.save(update_fields=["urgency", "urgency_rank"])
+
+
+def record_consent(case: Case, *, purpose: str, status: str, obtained_by: str, obtained_on: Any,
+                   method: str = "verbal", actor: Any) -> Consent:
+    consent = Consent.objects.create(case=case, purpose=purpose, status=status, obtained_by=obtained_by,
+                                     obtained_on=obtained_on, method=method, recorded_by=actor)
+    add_event(case, CaseEvent.Kind.CONSENT,
+              _("Consent for “%(purpose)s”: %(status)s")
+              % {"purpose": consent.get_purpose_display(), "status": consent.get_status_display()},
+              actor=actor, organisation=getattr(actor, "organisation", None))
+    log_processing("consent_management", Action.CREATE, subject=case, obj=consent,
+                   fields=["purpose", "status", "obtained_by", "obtained_on", "method"])
+    return consent
+
+
+__all__ = ["Urgency", "change_status", "involve", "open_case", "record_consent"]

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from vangnet.demo.generator import DemoGenerator
+from vangnet.demo.organisations import DEMO_PASSWORD, create_organisations, create_users
+from vangnet.signals.models import Signal
+
+
+class Command(BaseCommand):
+    help = "Load the synthetic demo: organisations across the country, users of every role, and signals."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--signals", type=int, default=600, help="How many signals to generate (default 600)")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--if-empty", action="store_true", help="Only generate signals when there are none")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        orgs = create_organisations()
+        logins = create_users(orgs)
+        if options["if_empty"] and Signal.objects.exists():
+            self.stdout.write("Signals exist already; not generating more.")
+        else:
+            result = DemoGenerator(seed=options["seed"]).run(signals=options["signals"])
+            self.stdout.write(f"Generated {result.signals} signals ({result.repeat_persons} repeat reports "
+                              "under spelling variants).")
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for login in logins:
+            self.stdout.write(f"  {login.username:<20} {login.role:<28} {login.organisation}  — {login.note}")

@@ -1,0 +1,363 @@
+"""Maximum-likelihood fitting of Poisson log-linear models to capture-history tables.
+
+The counts ``y_h`` of the ``2**k - 1`` observable histories are modelled as independent Poisson
+variables with ``log E[y_h] = x_h' beta``, where ``x_h`` has a 1 for the intercept and for every
+model term whose lists are all in ``h``.  The all-zero history shares only the intercept, so the
+fitted dark figure is ``exp(beta_0)`` and the population estimate is ``n + exp(beta_0)``
+(Fienberg 1972; Bishop, Fienberg & Holland 1975, ch. 6).
+
+The likelihood is maximised by Newton's method (for the canonical log link this is the same as
+iteratively reweighted least squares) with step halving.  Because every design entry is the
+indicator "term is a subset of history", the Fisher information ``X' diag(mu) X`` has entries
+``sum of mu over histories containing t_i | t_j``: one *superset-sum* transform of ``mu`` (``k``
+vectorised passes) gives all of them.  That makes one Newton step cost ``O(k 2^k + p^2)`` instead of
+``O(2^k p^2)``, and the same code fits a whole batch of tables or models at once (bootstrap
+replicates, all candidate models of a search) with a leading batch dimension.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy.special import gammaln
+
+from vangnet.estimation.errors import NotEstimableError
+from vangnet.estimation.models import Model
+from vangnet.estimation.table import CaptureTable
+
+_EXP_CLIP = 700.0
+
+
+def superset_sums(values: np.ndarray, n_lists: int) -> np.ndarray:
+    """For every mask ``m`` (last axis), the sum of ``values[..., c]`` over all ``c`` containing ``m``."""
+    out = np.array(values, dtype=float, copy=True)
+    lead = out.shape[:-1]
+    for j in range(n_lists):
+        view = out.reshape(*lead, -1, 2, 1 << j)
+        view[..., 0, :] += view[..., 1, :]
+    return out
+
+
+@lru_cache(maxsize=512)
+def _design(n_lists: int, terms: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Design matrix over all ``2**k`` histories (row 0 is the dark cell) and the union index ``t_i | t_j``."""
+    cells = np.arange(1 << n_lists, dtype=np.int64)
+    t = np.asarray(terms, dtype=np.int64)
+    x = ((cells[:, None] & t[None, :]) == t[None, :]).astype(float)
+    union = t[:, None] | t[None, :]
+    x.setflags(write=False)
+    union.setflags(write=False)
+    return x, union
+
+
+def design_matrix(n_lists: int, terms: np.ndarray | tuple[int, ...]) -> np.ndarray:
+    """The 0/1 design matrix over all ``2**k`` histories (row ``c`` = history mask ``c``)."""
+    return _design(n_lists, tuple(int(t) for t in terms))[0]
+
+
+def subset_sums(values: np.ndarray, n_lists: int) -> np.ndarray:
+    """For every mask ``m`` (last axis), the sum of ``values[..., t]`` over all ``t`` contained in ``m``.
+
+    Applied to coefficients placed at their term masks this gives the linear predictor of every
+    history: ``eta[c] = sum of beta_t over terms t inside c``.
+    """
+    out = np.array(values, dtype=float, copy=True)
+    lead = out.shape[:-1]
+    for j in range(n_lists):
+        view = out.reshape(*lead, -1, 2, 1 << j)
+        view[..., 1, :] += view[..., 0, :]
+    return out
+
+
+@dataclass
+class BatchFit:
+    """Result of :func:`newton_batch` (one row per table/model in the batch)."""
+
+    beta: np.ndarray  # (B, P); inactive parameters are 0
+    mu: np.ndarray  # (B, 2**k); mu[:, 0] = exp(beta_0) (the dark-cell prediction)
+    loglik: np.ndarray  # (B,) full Poisson log-likelihood over the fitted cells
+    converged: np.ndarray  # (B,) bool
+    iterations: int
+
+
+def newton_batch(
+    counts: np.ndarray,
+    n_lists: int,
+    terms: np.ndarray | tuple[int, ...],
+    active: np.ndarray | None = None,
+    beta0: np.ndarray | None = None,
+    *,
+    include_dark: bool = False,
+    max_iter: int = 200,
+    tol: float = 1e-10,
+) -> BatchFit:
+    """Fit Poisson log-linear models to a batch of tables by damped Newton iterations.
+
+    ``counts`` is ``(B, 2**k)`` (column 0 is the dark cell: ignored unless ``include_dark``, in
+    which case it is treated as an observed count — used by the profile likelihood).  ``terms`` is
+    the universe of parameter masks (intercept first); ``active`` ``(B, P)`` selects the parameters of
+    each row's model (default: all).  Inactive parameters stay at 0.  Rows are grouped by their
+    number of parameters and fitted with compact designs (:func:`newton_compact`).  The caller must
+    have checked that each MLE exists; otherwise the affected rows report ``converged = False``.
+    """
+    y = np.atleast_2d(np.asarray(counts, dtype=float))
+    nb = y.shape[0]
+    universe = np.asarray(terms, dtype=np.int64)
+    npar = universe.size
+    act = np.ones((nb, npar), dtype=bool) if active is None else np.asarray(active, dtype=bool).reshape(nb, npar)
+    act = act.copy()
+    act[:, 0] = True
+    b0 = None if beta0 is None else np.asarray(beta0, dtype=float).reshape(nb, npar)
+    beta = np.zeros((nb, npar))
+    mu = np.zeros_like(y)
+    ll = np.zeros(nb)
+    conv = np.zeros(nb, dtype=bool)
+    iters = 0
+    counts_p = act.sum(axis=1)
+    for p in np.unique(counts_p):
+        rows = np.nonzero(counts_p == p)[0]
+        cols = np.nonzero(act[rows])[1].reshape(rows.size, p)  # column indices, ascending
+        tb = universe[cols]
+        start = None if b0 is None else np.take_along_axis(b0[rows], cols, axis=1)
+        cb, cmu, cll, cconv, it = newton_compact(
+            y[rows], n_lists, tb, start, include_dark=include_dark, max_iter=max_iter, tol=tol
+        )
+        sub = np.zeros((rows.size, npar))
+        np.put_along_axis(sub, cols, cb, axis=1)
+        beta[rows] = sub
+        mu[rows] = cmu
+        ll[rows] = cll
+        conv[rows] = cconv
+        iters = max(iters, it)
+    return BatchFit(beta=beta, mu=mu, loglik=ll, converged=conv, iterations=iters)
+
+
+def newton_compact(
+    counts: np.ndarray,
+    n_lists: int,
+    terms: np.ndarray,
+    beta0: np.ndarray | None = None,
+    *,
+    include_dark: bool = False,
+    max_iter: int = 200,
+    tol: float = 1e-10,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Newton fits for a batch where row ``b`` has its own parameter masks ``terms[b]`` (``(B, p)``,
+    intercept first).  Returns coefficients ``(B, p)``, fitted means ``(B, 2**k)`` (entry 0 =
+    ``exp(beta_0)``), log-likelihoods, convergence flags and the number of iterations."""
+    y = np.atleast_2d(np.asarray(counts, dtype=float))
+    if not include_dark:
+        y = y.copy()
+        y[:, 0] = 0.0
+    nb, ncell = y.shape
+    t = np.asarray(terms, dtype=np.int64).reshape(nb, -1)
+    p = t.shape[1]
+    start = 0 if include_dark else 1
+    rows = np.arange(nb)[:, None]
+    union = (t[:, :, None] | t[:, None, :]).reshape(nb, p * p)
+    sy = np.take_along_axis(superset_sums(y, n_lists), t, axis=1)
+
+    if beta0 is None:
+        # least squares on log(y + 1/2): X'X has entries "number of fitted cells containing t_i | t_j"
+        popc = np.zeros(ncell, dtype=np.int64)
+        for j in range(n_lists):
+            popc += (np.arange(ncell) >> j) & 1
+        ncontain = (1 << (n_lists - popc)).astype(float)
+        if not include_dark:
+            ncontain[0] -= 1.0
+        gram = ncontain[union].reshape(nb, p, p)
+        z = np.log(y + 0.5)
+        if not include_dark:
+            z[:, 0] = 0.0
+        rhs = np.take_along_axis(superset_sums(z, n_lists), t, axis=1)
+        beta = _solve(gram, rhs)
+    else:
+        beta = np.array(beta0, dtype=float).reshape(nb, p)
+
+    def evaluate(b: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        coef = np.zeros((idx.size, ncell))
+        coef[np.arange(idx.size)[:, None], t[idx]] = b
+        eta = np.minimum(subset_sums(coef, n_lists), _EXP_CLIP)
+        mu = np.exp(eta)
+        if not include_dark:
+            mu[:, 0] = 0.0
+            eta[:, 0] = 0.0
+        ll = (y[idx] * eta - mu).sum(axis=1)
+        return mu, ll
+
+    all_idx = np.arange(nb)
+    mu, ll = evaluate(beta, all_idx)
+    converged = np.zeros(nb, dtype=bool)
+    todo = all_idx
+    it = 0
+    for it in range(1, max_iter + 1):  # noqa: B007
+        if todo.size == 0:
+            break
+        b = beta[todo]
+        s = superset_sums(mu[todo], n_lists)
+        grad = sy[todo] - np.take_along_axis(s, t[todo], axis=1)
+        hess = np.take_along_axis(s, union[todo], axis=1).reshape(todo.size, p, p)
+        step = _solve(hess, grad)
+        ll_old = ll[todo]
+        new_b = b + step
+        new_mu, new_ll = evaluate(new_b, todo)
+        bad = ~(new_ll >= ll_old - 1e-12 * np.abs(ll_old))
+        factor = np.ones(todo.size)
+        halvings = 0
+        while bad.any() and halvings < 50:
+            halvings += 1
+            factor[bad] *= 0.5
+            nb_idx = np.nonzero(bad)[0]
+            trial = b[nb_idx] + factor[nb_idx, None] * step[nb_idx]
+            tmu, tll = evaluate(trial, todo[nb_idx])
+            new_b[nb_idx] = trial
+            new_mu[nb_idx] = tmu
+            new_ll[nb_idx] = tll
+            bad[nb_idx] = ~(tll >= ll_old[nb_idx] - 1e-12 * np.abs(ll_old[nb_idx]))
+        beta[todo] = new_b
+        mu[todo] = new_mu
+        ll[todo] = new_ll
+        size = np.max(np.abs(factor[:, None] * step), axis=1)
+        done = (size < tol * np.maximum(1.0, np.max(np.abs(new_b), axis=1))) | (
+            (np.abs(new_ll - ll_old) < 1e-13 * np.maximum(1.0, np.abs(new_ll))) & (size < 1e-6)
+        )
+        converged[todo[done]] = True
+        todo = todo[~done]
+    del rows
+    full_ll = ll - gammaln(y[:, start:] + 1.0).sum(axis=1)
+    mu_out = mu.copy()
+    mu_out[:, 0] = np.exp(np.minimum(beta[:, 0], _EXP_CLIP))
+    ok = converged & np.isfinite(beta).all(axis=1)
+    return beta, mu_out, full_ll, ok, it
+
+
+def _solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.solve(a, b[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        out = np.empty_like(b)
+        for i in range(a.shape[0]):
+            out[i] = np.linalg.lstsq(a[i], b[i], rcond=None)[0]
+        return out
+
+
+def information_matrix(mu: np.ndarray, n_lists: int, terms: np.ndarray, include_dark: bool = False) -> np.ndarray:
+    """Fisher information ``X' diag(mu) X`` over the observable cells (plus the dark cell if asked)."""
+    m = np.array(mu, dtype=float, copy=True)
+    if not include_dark:
+        m[0] = 0.0
+    s = superset_sums(m, n_lists)
+    t = np.asarray(terms, dtype=np.int64)
+    return s[t[:, None] | t[None, :]]
+
+
+@dataclass(frozen=True, eq=False)
+class FitResult:
+    """A fitted log-linear model.
+
+    ``fitted[c]`` is the fitted expected count of history ``c``; ``fitted[0]`` is the estimated
+    dark figure ``exp(beta_0)``.  ``covariance`` is the inverse Fisher information (the "unscaled"
+    covariance of R's ``glm``), used for the Wald interval.
+    """
+
+    table: CaptureTable
+    model: Model
+    coefficients: np.ndarray
+    covariance: np.ndarray
+    fitted: np.ndarray
+    loglik: float
+    converged: bool
+    iterations: int
+
+    @property
+    def dark_figure(self) -> float:
+        """Estimated number of people on no list."""
+        return float(self.fitted[0])
+
+    @property
+    def total(self) -> float:
+        """Estimated total population: observed plus dark figure."""
+        return self.table.observed + self.dark_figure
+
+    @property
+    def n_params(self) -> int:
+        """Number of parameters (with intercept)."""
+        return self.model.n_params
+
+    @property
+    def se_log_dark(self) -> float:
+        """Standard error of ``log(dark figure)`` (= of the intercept)."""
+        return float(math.sqrt(self.covariance[0, 0]))
+
+    @property
+    def deviance(self) -> float:
+        """Residual deviance over the ``2**k - 1`` observable cells."""
+        y = self.table.counts[1:].astype(float)
+        mu = self.fitted[1:]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            term = np.where(y > 0, y * np.log(y / mu), 0.0)
+        return float(2.0 * np.sum(term - (y - mu)))
+
+    @property
+    def df_residual(self) -> int:
+        """Residual degrees of freedom."""
+        return (1 << self.table.n_lists) - 1 - self.n_params
+
+    @property
+    def aic(self) -> float:
+        """Akaike information criterion ``2p - 2 loglik`` (Poisson likelihood, all parameters counted)."""
+        return 2.0 * self.n_params - 2.0 * self.loglik
+
+    @property
+    def bic(self) -> float:
+        """Bayesian information criterion ``p log(n) - 2 loglik`` with ``n`` the number of people observed."""
+        return self.n_params * math.log(self.table.observed) - 2.0 * self.loglik
+
+
+def fit_model(
+    table: CaptureTable,
+    model: Model,
+    *,
+    check: bool = True,
+    beta0: np.ndarray | None = None,
+) -> FitResult:
+    """Fit ``model`` to ``table`` by maximum likelihood.
+
+    With ``check=True`` (the default) the existence of the MLE and the identifiability of the model
+    are verified first (:func:`vangnet.estimation.checks.check_model`); if either fails a
+    :class:`~vangnet.estimation.errors.NotEstimableError` explains why, instead of returning an
+    infinite or meaningless estimate.
+    """
+    if model.n_lists != table.n_lists:
+        raise NotEstimableError(f"The model is for {model.n_lists} lists but the table has {table.n_lists}.")
+    if check:
+        from vangnet.estimation.checks import check_model
+
+        diagnosis = check_model(table, model)
+        if not diagnosis.ok:
+            raise NotEstimableError(diagnosis.message(), diagnosis)
+    terms = model.terms
+    bf = newton_batch(table.counts[None, :], table.n_lists, terms, beta0=None if beta0 is None else beta0[None, :])
+    mu = bf.mu[0]
+    info = information_matrix(mu, table.n_lists, terms)
+    try:
+        cov = np.linalg.inv(info)
+    except np.linalg.LinAlgError:
+        cov = np.linalg.pinv(info)
+    if not bf.converged[0] or not np.isfinite(bf.beta[0]).all():
+        raise NotEstimableError(
+            f"The fit of model {model.spec} did not converge; the estimate would not be reliable."
+        )
+    return FitResult(
+        table=table,
+        model=model,
+        coefficients=bf.beta[0],
+        covariance=cov,
+        fitted=mu,
+        loglik=float(bf.loglik[0]),
+        converged=bool(bf.converged[0]),
+        iterations=bf.iterations,
+    )

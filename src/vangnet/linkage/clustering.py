@@ -1,0 +1,117 @@
+"""Clustering of records into persons: union-find with human overrides.
+
+* Records are numbered in insertion order; the **oldest member is the root** of its
+  cluster, so a cluster's id (the oldest member's record id) never changes unless the
+  cluster merges into an older one or a human splits it.
+* Automatic ``same`` links merge clusters; ``review`` links never do.
+* A human ``same`` decision merges regardless of the score; a human ``different``
+  decision is a cannot-link constraint: no automatic link may ever put the two records
+  in one cluster.
+* Merges are processed in a canonical order: human ``same`` links first, then automatic
+  links by the insertion index of their newer record, strongest first.  Incremental
+  additions follow exactly this order, so adding records only merges clusters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+__all__ = ["ConstrainedUnionFind", "DecisionConflictError", "cluster_roots"]
+
+
+class DecisionConflictError(ValueError):
+    """A human ``same`` decision contradicts an earlier ``different`` decision."""
+
+
+class ConstrainedUnionFind:
+    """Union-find whose root is always the oldest (smallest index) member, with cannot-links."""
+
+    def __init__(self, n: int = 0) -> None:
+        self.parent: list[int] = list(range(n))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(n)}
+        self.cannot: dict[int, set[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.parent)
+
+    def add(self) -> int:
+        """Add a singleton; returns its index."""
+        idx = len(self.parent)
+        self.parent.append(idx)
+        self.members[idx] = [idx]
+        return idx
+
+    def find(self, x: int) -> int:
+        """Root (oldest member) of ``x``'s cluster."""
+        parent = self.parent
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def forbid(self, a: int, b: int) -> None:
+        """Record a cannot-link between records ``a`` and ``b``."""
+        self.cannot.setdefault(a, set()).add(b)
+        self.cannot.setdefault(b, set()).add(a)
+
+    def allow(self, a: int, b: int) -> None:
+        """Remove a cannot-link between ``a`` and ``b`` (if any)."""
+        self.cannot.get(a, set()).discard(b)
+        self.cannot.get(b, set()).discard(a)
+
+    def conflicts(self, a: int, b: int) -> bool:
+        """Would merging the clusters of ``a`` and ``b`` join a cannot-link pair?"""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        small, other = (ra, rb) if len(self.members[ra]) <= len(self.members[rb]) else (rb, ra)
+        for x in self.members[small]:
+            for y in self.cannot.get(x, ()):
+                if self.find(y) == other:
+                    return True
+        return False
+
+    def union(self, a: int, b: int, *, check: bool = True) -> int | None:
+        """Merge the clusters of ``a`` and ``b``; returns the absorbed (younger) root.
+
+        Returns ``None`` when they already share a cluster or, with ``check``, when the
+        merge would violate a cannot-link.
+        """
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb or (check and self.cannot and self.conflicts(ra, rb)):
+            return None
+        old, young = (ra, rb) if ra < rb else (rb, ra)
+        self.parent[young] = old
+        self.members[old].extend(self.members.pop(young))
+        return young
+
+    def reset(self, nodes: Iterable[int]) -> None:
+        """Make every node in ``nodes`` (a union of whole clusters) a singleton again."""
+        for x in nodes:
+            self.parent[x] = x
+            self.members[x] = [x]
+
+    def roots(self) -> npt.NDArray[np.int64]:
+        """Root of every record."""
+        return np.array([self.find(i) for i in range(len(self.parent))], dtype=np.int64)
+
+
+def cluster_roots(n: int, i: npt.ArrayLike, j: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """Connected components of ``n`` records under links ``(i, j)``; each record's root is
+    the smallest index in its component (fast path without constraints, via scipy)."""
+    ii = np.asarray(i, dtype=np.int64)
+    jj = np.asarray(j, dtype=np.int64)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(ii), dtype=np.int8), (ii, jj)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    first = np.full(labels.max() + 1, n, dtype=np.int64)
+    np.minimum.at(first, labels, np.arange(n, dtype=np.int64))
+    return first[labels]

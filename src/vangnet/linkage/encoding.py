@@ -1,0 +1,474 @@
+"""Keyed encodings of a person record, computed where the clear-text record is.
+
+A :class:`RecordEncoding` holds only keyed values derived from a pseudonymisation
+secret that lives apart from the database (and apart from the encryption key):
+
+* Bloom filters (bit strings) for the first name, the last name and an
+  order-insensitive full name, built from character bigrams plus a phonetic key per
+  token.  Each q-gram is placed by *random hashing*: ``k`` independent positions taken
+  from ``HMAC-SHA256(field_key, salt || q-gram)``.  Without the key nobody can compute
+  which bits a q-gram sets (counters dictionary attacks and the cryptanalysis of
+  double hashing).
+* Optional hardening (see ``docs/linkage.md``, threat model): salting the q-gram
+  positions with the birth year, XOR-folding, balancing with a keyed permutation, and
+  random bit flips (BLIP) so that no two filters are identical.
+* Keyed 8-byte tokens for the birth-date parts (year, year-month, month-day,
+  year-day, full date, day/month swapped), gender and nationality.
+* One 32-byte exact pseudonym: HMAC-SHA256 over all normalised identifying fields.
+* Several 8-byte keyed blocking keys (phonetic name key + birth year, etc.).
+
+The clear name is never part of an encoding.  A different secret yields different
+keys for everything, so encodings made under two secrets never match.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import math
+import os
+import random
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal
+
+import numpy as np
+
+from vangnet.linkage.normalise import (
+    BirthDate,
+    fold_text,
+    normalise_gender,
+    normalise_name_tokens,
+    normalise_nationality,
+    parse_birth_date,
+    phonetic_key,
+)
+
+__all__ = [
+    "BIRTH_PARTS",
+    "ENV_SECRET",
+    "EncodingConfig",
+    "IncompatibleEncodingError",
+    "PersonRecord",
+    "RecordEncoder",
+    "RecordEncoding",
+    "encode_record",
+    "key_id_for",
+]
+
+#: Environment variable the Django side and the CLI read the secret from.
+ENV_SECRET = "VANGNET_PSEUDONYMISATION_SECRET"
+
+#: Keyed birth-date tokens, in storage order.
+BIRTH_PARTS: tuple[str, ...] = ("y", "ym", "md", "yd", "ymd", "swap")
+
+_DOMAIN = b"vangnet.linkage.v1|"
+_MIN_SECRET_BYTES = 16
+
+
+class IncompatibleEncodingError(ValueError):
+    """Two encodings were made with different secrets or encoding schemes."""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """The clear-text identifying fields of one signal, as entered.
+
+    Only :class:`RecordEncoder` reads this; it is never stored by the library.
+    ``extra`` holds further identifying strings (e.g. place of birth, address) that
+    are encoded as additional Bloom-filter fields.
+    """
+
+    record_id: str
+    first_name: str | None = None
+    last_name: str | None = None
+    birth_date: object = None
+    gender: str | None = None
+    nationality: str | None = None
+    extra: Mapping[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class EncodingConfig:
+    """Parameters of the encoding; every stored encoding records them in ``scheme``.
+
+    ``name_bits``/``full_bits`` must be powers of two.  ``salt`` ``"birth_year"``
+    places every name q-gram differently per birth year (frequency hardening; names
+    then only compare between records with the same birth year).  ``flip_probability``
+    must be 0 or a power of two (1/16, 1/32 ...): each bit is flipped independently
+    with that probability (BLIP), using the operating system's randomness.
+    """
+
+    name_bits: int = 512
+    full_bits: int = 1024
+    name_hashes: int = 12
+    full_hashes: int = 8
+    extra_bits: int = 512
+    extra_hashes: int = 10
+    salt: Literal["none", "birth_year"] = "none"
+    xor_fold: bool = False
+    balance: bool = False
+    flip_probability: float = 1 / 32
+
+    def __post_init__(self) -> None:
+        for name in ("name_bits", "full_bits", "extra_bits"):
+            bits = getattr(self, name)
+            if bits < 64 or bits > 65536 or bits & (bits - 1):
+                raise ValueError(f"{name} must be a power of two between 64 and 65536")
+        for name in ("name_hashes", "full_hashes", "extra_hashes"):
+            if not 1 <= getattr(self, name) <= 64:
+                raise ValueError(f"{name} must be between 1 and 64")
+        if self.salt not in ("none", "birth_year"):
+            raise ValueError("salt must be 'none' or 'birth_year'")
+        p = self.flip_probability
+        if p != 0 and not (0 < p <= 0.25 and math.log2(p).is_integer()):
+            raise ValueError("flip_probability must be 0 or a power of two <= 1/4")
+
+    @property
+    def scheme(self) -> str:
+        """A compact description stored with every encoding (encodings compare only within a scheme)."""
+        flip = 0 if self.flip_probability == 0 else int(-math.log2(self.flip_probability))
+        return (
+            f"v1;n{self.name_bits}k{self.name_hashes};f{self.full_bits}k{self.full_hashes};"
+            f"e{self.extra_bits}k{self.extra_hashes};salt={self.salt};fold={int(self.xor_fold)};"
+            f"bal={int(self.balance)};flip={flip}"
+        )
+
+    def stored_bits(self, bits: int) -> int:
+        """Length in bits of a filter of ``bits`` after folding/balancing."""
+        if self.xor_fold:
+            bits //= 2
+        if self.balance:
+            bits *= 2
+        return bits
+
+
+def _check_secret(secret: bytes) -> bytes:
+    if isinstance(secret, str):
+        raise TypeError("the pseudonymisation secret must be bytes, not str")
+    if not isinstance(secret, bytes | bytearray) or len(secret) < _MIN_SECRET_BYTES:
+        raise ValueError(f"the pseudonymisation secret must be at least {_MIN_SECRET_BYTES} bytes")
+    return bytes(secret)
+
+
+def _subkey(secret: bytes, label: str) -> bytes:
+    return hmac.new(secret, _DOMAIN + label.encode(), hashlib.sha256).digest()
+
+
+def key_id_for(secret: bytes) -> str:
+    """A short public fingerprint of the secret (reveals nothing usable about it)."""
+    return _subkey(_check_secret(secret), "key-id").hex()[:16]
+
+
+def _b64(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+def _unb64(value: str) -> bytes:
+    return base64.b64decode(value.encode("ascii"), validate=True)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordEncoding:
+    """The stored, keyed form of one record.  Never contains a clear-text value.
+
+    Bloom filters (``first``, ``last``, ``full``, ``extra``) are little-endian bit
+    strings; ``birth``, ``gender``, ``nationality`` and ``blocking`` hold 8-byte keyed
+    tokens; ``exact`` is a 32-byte HMAC.  Missing fields are ``None``/absent.
+    Serialise with :meth:`to_dict`/:meth:`to_json` (base64 strings).
+    """
+
+    record_id: str
+    scheme: str
+    key_id: str
+    first: bytes | None = None
+    last: bytes | None = None
+    full: bytes | None = None
+    birth: Mapping[str, bytes] = field(default_factory=dict)
+    gender: bytes | None = None
+    nationality: bytes | None = None
+    exact: bytes | None = None
+    blocking: tuple[bytes, ...] = ()
+    extra: Mapping[str, bytes] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict (bytes as base64)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bytes):
+                out[f.name] = _b64(value)
+            elif isinstance(value, tuple):
+                out[f.name] = [_b64(v) for v in value]
+            elif isinstance(value, Mapping):
+                out[f.name] = {k: _b64(v) for k, v in sorted(value.items())}
+            else:
+                out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RecordEncoding:
+        """Inverse of :meth:`to_dict`; raises ``ValueError`` on malformed input."""
+        try:
+
+            def opt(name: str) -> bytes | None:
+                value = data.get(name)
+                return None if value is None else _unb64(value)
+
+            return cls(
+                record_id=str(data["record_id"]),
+                scheme=str(data["scheme"]),
+                key_id=str(data["key_id"]),
+                first=opt("first"),
+                last=opt("last"),
+                full=opt("full"),
+                birth={str(k): _unb64(v) for k, v in (data.get("birth") or {}).items()},
+                gender=opt("gender"),
+                nationality=opt("nationality"),
+                exact=opt("exact"),
+                blocking=tuple(_unb64(v) for v in data.get("blocking") or ()),
+                extra={str(k): _unb64(v) for k, v in (data.get("extra") or {}).items()},
+            )
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"malformed record encoding: {exc}") from exc
+
+    def to_json(self) -> str:
+        """Compact JSON text of :meth:`to_dict`."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> RecordEncoding:
+        """Inverse of :meth:`to_json`."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"malformed record encoding JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ValueError("malformed record encoding JSON: not an object")
+        return cls.from_dict(data)
+
+    def with_id(self, record_id: str) -> RecordEncoding:
+        """A copy under another record id."""
+        return replace(self, record_id=record_id)
+
+
+def _bigrams(token: str) -> list[str]:
+    padded = f"_{token}_"
+    return [padded[i : i + 2] for i in range(len(padded) - 1)]
+
+
+def _name_grams(tokens: tuple[str, ...]) -> set[str]:
+    """Bigrams of the joined tokens plus one phonetic gram per token (order-sensitive field)."""
+    grams = set(_bigrams("".join(tokens)))
+    grams.update("#" + phonetic_key(t) for t in tokens)
+    return grams
+
+
+def _full_grams(tokens: Iterable[str]) -> set[str]:
+    """Order-insensitive: bigrams of each token (padded) plus the phonetic key of each token."""
+    grams: set[str] = set()
+    for t in tokens:
+        grams.update(_bigrams(t))
+        grams.add("#" + phonetic_key(t))
+    return grams
+
+
+class RecordEncoder:
+    """Encodes :class:`PersonRecord` values under one secret and configuration.
+
+    Reuse one encoder for many records: q-gram positions are cached.  ``rng`` is only
+    for reproducible tests and benchmarks; by default bit flips use ``os.urandom``.
+    """
+
+    def __init__(
+        self,
+        secret: bytes,
+        config: EncodingConfig | None = None,
+        *,
+        rng: random.Random | None = None,
+    ) -> None:
+        secret = _check_secret(secret)
+        self.config = config or EncodingConfig()
+        self.key_id = key_id_for(secret)
+        self._keys = {
+            label: _subkey(secret, label)
+            for label in ("first", "last", "full", "birth", "gender", "nationality", "exact", "block", "perm")
+        }
+        self._secret = secret
+        self._rng = rng
+        self._mask_cache: dict[tuple[str, str, str], int] = {}
+        self._perm_cache: dict[int, np.ndarray] = {}
+
+    # -- keyed primitives
+
+    def _field_key(self, name: str) -> bytes:
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = _subkey(self._secret, "extra:" + name)
+        return key
+
+    def _token(self, key_label: str, *parts: str) -> bytes:
+        mac = hmac.new(self._keys[key_label], "\x1f".join(parts).encode(), hashlib.sha256).digest()[:8]
+        return b"\x00" * 7 + b"\x01" if mac == b"\x00" * 8 else mac
+
+    def _gram_mask(self, key_name: str, salt: str, gram: str, bits: int, hashes: int) -> int:
+        cache_key = (key_name, salt, gram)
+        mask = self._mask_cache.get(cache_key)
+        if mask is not None:
+            return mask
+        key = self._field_key(key_name)
+        message = (salt + "\x1f" + gram).encode()
+        stream = b""
+        counter = 0
+        while len(stream) < 2 * hashes:
+            stream += hmac.new(key, message + counter.to_bytes(2, "big"), hashlib.sha256).digest()
+            counter += 1
+        mask = 0
+        for i in range(hashes):
+            mask |= 1 << (int.from_bytes(stream[2 * i : 2 * i + 2], "little") & (bits - 1))
+        if len(self._mask_cache) < 2_000_000:
+            self._mask_cache[cache_key] = mask
+        return mask
+
+    def _permutation(self, bits: int) -> np.ndarray:
+        perm = self._perm_cache.get(bits)
+        if perm is None:
+            seed = int.from_bytes(hmac.new(self._keys["perm"], str(bits).encode(), hashlib.sha256).digest())
+            perm = np.random.Generator(np.random.PCG64(seed)).permutation(bits)
+            self._perm_cache[bits] = perm
+        return perm
+
+    def _random_bits(self, bits: int) -> int:
+        if self._rng is not None:
+            return self._rng.getrandbits(bits)
+        return int.from_bytes(os.urandom(bits // 8), "little")
+
+    def _filter(self, key_name: str, grams: Iterable[str], salt: str, bits: int, hashes: int) -> bytes:
+        value = 0
+        for gram in grams:
+            value |= self._gram_mask(key_name, salt, gram, bits, hashes)
+        cfg = self.config
+        if cfg.xor_fold:
+            half = bits // 2
+            value = (value & ((1 << half) - 1)) ^ (value >> half)
+            bits = half
+        if cfg.balance:
+            value |= (~value & ((1 << bits) - 1)) << bits
+            bits *= 2
+            unpacked = np.unpackbits(
+                np.frombuffer(value.to_bytes(bits // 8, "little"), dtype=np.uint8), bitorder="little"
+            )
+            permuted = np.packbits(unpacked[self._permutation(bits)], bitorder="little")
+            value = int.from_bytes(permuted.tobytes(), "little")
+        if cfg.flip_probability:
+            flips = self._random_bits(bits)
+            for _ in range(int(-math.log2(cfg.flip_probability)) - 1):
+                flips &= self._random_bits(bits)
+            value ^= flips
+        return value.to_bytes(bits // 8, "little")
+
+    # -- public
+
+    def encode(self, record: PersonRecord) -> RecordEncoding:
+        """Normalise and encode one record."""
+        cfg = self.config
+        first = normalise_name_tokens(record.first_name)
+        last = normalise_name_tokens(record.last_name)
+        birth = parse_birth_date(record.birth_date)
+        gender = normalise_gender(record.gender)
+        nationality = normalise_nationality(record.nationality)
+        salt = str(birth.year) if (cfg.salt == "birth_year" and birth is not None) else ""
+        if cfg.salt == "birth_year" and birth is None:
+            salt = "?"
+        first_f = (
+            self._filter("first", _name_grams(first), salt, cfg.name_bits, cfg.name_hashes) if first else None
+        )
+        last_f = self._filter("last", _name_grams(last), salt, cfg.name_bits, cfg.name_hashes) if last else None
+        all_tokens = first + last
+        full_f = (
+            self._filter("full", _full_grams(all_tokens), salt, cfg.full_bits, cfg.full_hashes)
+            if all_tokens
+            else None
+        )
+        extra: dict[str, bytes] = {}
+        for name, value in sorted(record.extra.items()):
+            tokens = tuple(t for t in fold_text(value).split() if t) if value else ()
+            tokens = tuple("".join(ch for ch in t if ch.isalnum()) for t in tokens)
+            tokens = tuple(t for t in tokens if t)
+            if tokens:
+                grams: set[str] = set()
+                for t in tokens:
+                    grams.update(_bigrams(t))
+                extra[name] = self._filter("extra:" + name, grams, salt, cfg.extra_bits, cfg.extra_hashes)
+        return RecordEncoding(
+            record_id=str(record.record_id),
+            scheme=cfg.scheme,
+            key_id=self.key_id,
+            first=first_f,
+            last=last_f,
+            full=full_f,
+            birth=self._birth_tokens(birth),
+            gender=self._token("gender", gender) if gender else None,
+            nationality=self._token("nationality", nationality) if nationality else None,
+            exact=self._exact(all_tokens, birth, gender, nationality),
+            blocking=self._blocking_keys(first, last, birth),
+            extra=extra,
+        )
+
+    def encode_many(self, records: Iterable[PersonRecord]) -> list[RecordEncoding]:
+        """Encode several records."""
+        return [self.encode(r) for r in records]
+
+    def _birth_tokens(self, birth: BirthDate | None) -> dict[str, bytes]:
+        if birth is None:
+            return {}
+        y = str(birth.year)
+        out = {"y": self._token("birth", "y", y)}
+        if birth.month is not None:
+            m = f"{birth.month:02d}"
+            out["ym"] = self._token("birth", "ym", y, m)
+            if birth.day is not None:
+                d = f"{birth.day:02d}"
+                out["md"] = self._token("birth", "md", m, d)
+                out["yd"] = self._token("birth", "yd", y, d)
+                out["ymd"] = self._token("birth", "ymd", y, m, d)
+                if birth.day <= 12 and birth.day != birth.month:
+                    # The full-date token this record would have with day and month swapped.
+                    out["swap"] = self._token("birth", "ymd", y, d, m)
+        return out
+
+    def _exact(
+        self, tokens: tuple[str, ...], birth: BirthDate | None, gender: str | None, nationality: str | None
+    ) -> bytes | None:
+        if not tokens:
+            return None
+        message = json.dumps(
+            [sorted(tokens), birth.isoformat() if birth else None, gender, nationality], separators=(",", ":")
+        )
+        return hmac.new(self._keys["exact"], message.encode(), hashlib.sha256).digest()
+
+    def _blocking_keys(
+        self, first: tuple[str, ...], last: tuple[str, ...], birth: BirthDate | None
+    ) -> tuple[bytes, ...]:
+        year = str(birth.year) if birth else "?"
+        keys: set[bytes] = set()
+        sounds = [phonetic_key("".join(part)) for part in (first, last) if part]
+        for sound in sounds:
+            keys.add(self._token("block", "name+year", sound, year))
+        if len(sounds) == 2:
+            keys.add(self._token("block", "first+last", *sorted(sounds)))
+        if birth is not None and birth.day is not None:
+            date = birth.isoformat()
+            for part in (first, last):
+                if part:
+                    keys.add(self._token("block", "date+initial", date, part[0][0]))
+        return tuple(sorted(keys))
+
+
+def encode_record(
+    record: PersonRecord, secret: bytes, config: EncodingConfig | None = None
+) -> RecordEncoding:
+    """Encode one record (convenience; use :class:`RecordEncoder` for many)."""
+    return RecordEncoder(secret, config).encode(record)

@@ -1,0 +1,552 @@
+"""Blocking, field comparison and Fellegi–Sunter scoring on encodings only.
+
+The pipeline works on an :class:`EncodedBatch`, a columnar (numpy) view of many
+:class:`~vangnet.linkage.encoding.RecordEncoding` values:
+
+1. :func:`candidate_pairs` joins records that share any keyed blocking key (keys are
+   opaque 64-bit values; oversized blocks are skipped and counted).
+2. :func:`compare_levels` turns every candidate pair into a vector of comparison
+   *levels*: Dice bands for the first and last name (taking the better of straight and
+   swapped order, lifted by the order-insensitive full-name filter), a birth-date
+   agreement level from the keyed date-part tokens, and agree/disagree for gender and
+   nationality.  ``-1`` marks a missing value (weight 0).
+3. :class:`MatchModel` sums log2(m/u) weights per level (Fellegi–Sunter) plus the prior
+   log-odds and turns the total into a match probability; :func:`fit_model` estimates
+   m, u and the prior by expectation maximisation on the candidate pairs (no labels).
+4. :class:`Thresholds` map probabilities to ``same`` / ``review`` / ``different``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from vangnet.linkage.encoding import BIRTH_PARTS, IncompatibleEncodingError, RecordEncoding
+from vangnet.linkage.similarity import pack_filters, popcount_rows
+
+__all__ = [
+    "BlockingStats",
+    "Decision",
+    "EncodedBatch",
+    "FieldModel",
+    "MatchModel",
+    "Thresholds",
+    "candidate_pairs",
+    "compare_levels",
+    "fit_model",
+]
+
+IntArray = npt.NDArray[np.int64]
+U64 = npt.NDArray[np.uint64]
+
+#: Dice cut-offs for the similarity bands of name and extra fields (level 4 .. 1; below -> 0).
+DICE_BANDS: tuple[float, ...] = (0.90, 0.80, 0.68, 0.55)
+#: Full-name Dice at or above which the first/last similarities are lifted to it.
+FULL_NAME_LIFT = 0.86
+#: Birth-date levels.
+BIRTH_LEVELS = ("disagree", "year only", "year (partial dates)", "year-month", "two of three", "exact")
+
+
+class Decision(StrEnum):
+    """Classification of a pair of records."""
+
+    SAME = "same"
+    REVIEW = "review"
+    DIFFERENT = "different"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Match-probability thresholds: ``>= same`` -> same person, ``>= review`` -> review."""
+
+    same: float = 0.95
+    review: float = 0.40
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.review <= self.same <= 1.0:
+            raise ValueError("thresholds must satisfy 0 <= review <= same <= 1")
+
+    def classify(self, probability: float) -> Decision:
+        """The decision for one probability."""
+        if probability >= self.same:
+            return Decision.SAME
+        if probability >= self.review:
+            return Decision.REVIEW
+        return Decision.DIFFERENT
+
+
+# --------------------------------------------------------------------------- columnar batch
+
+
+@dataclass(slots=True)
+class _Filters:
+    words: U64
+    counts: npt.NDArray[np.int32]
+    present: npt.NDArray[np.bool_]
+
+    @classmethod
+    def build(cls, values: Sequence[bytes | None]) -> _Filters:
+        words = pack_filters(values)
+        present = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+        return cls(words, popcount_rows(words), present)
+
+    def take(self, rows: npt.NDArray[np.intp]) -> _Filters:
+        return _Filters(self.words[rows], self.counts[rows], self.present[rows])
+
+
+def _tok(value: bytes | None) -> int:
+    return 0 if value is None else int.from_bytes(value[:8], "little")
+
+
+@dataclass(slots=True)
+class EncodedBatch:
+    """Columnar, numpy view of many encodings (one scheme and key) for vectorised matching.
+
+    Build it with :meth:`from_encodings`; benchmarks may also construct it directly.
+    ``block_keys``/``block_rows`` list every (keyed blocking key, row) pair.
+    """
+
+    ids: list[str]
+    scheme: str
+    key_id: str
+    first: _Filters
+    last: _Filters
+    full: _Filters
+    birth: U64
+    gender: U64
+    nationality: U64
+    block_keys: U64
+    block_rows: IntArray
+    extra: dict[str, _Filters] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def from_encodings(cls, encodings: Sequence[RecordEncoding]) -> EncodedBatch:
+        """Stack encodings; raises :class:`IncompatibleEncodingError` on mixed secrets/schemes."""
+        if not encodings:
+            raise ValueError("no encodings")
+        scheme, key_id = encodings[0].scheme, encodings[0].key_id
+        for e in encodings:
+            if e.scheme != scheme or e.key_id != key_id:
+                raise IncompatibleEncodingError(
+                    f"encoding {e.record_id!r} was made with another secret or scheme"
+                )
+        n = len(encodings)
+        birth = np.zeros((n, len(BIRTH_PARTS)), dtype=np.uint64)
+        for r, e in enumerate(encodings):
+            for c, part in enumerate(BIRTH_PARTS):
+                token = e.birth.get(part)
+                if token is not None:
+                    birth[r, c] = _tok(token)
+        keys: list[int] = []
+        rows: list[int] = []
+        for r, e in enumerate(encodings):
+            for k in e.blocking:
+                keys.append(_tok(k))
+                rows.append(r)
+        extra_names = sorted({name for e in encodings for name in e.extra})
+        return cls(
+            ids=[e.record_id for e in encodings],
+            scheme=scheme,
+            key_id=key_id,
+            first=_Filters.build([e.first for e in encodings]),
+            last=_Filters.build([e.last for e in encodings]),
+            full=_Filters.build([e.full for e in encodings]),
+            birth=birth,
+            gender=np.array([_tok(e.gender) for e in encodings], dtype=np.uint64),
+            nationality=np.array([_tok(e.nationality) for e in encodings], dtype=np.uint64),
+            block_keys=np.array(keys, dtype=np.uint64),
+            block_rows=np.array(rows, dtype=np.int64),
+            extra={name: _Filters.build([e.extra.get(name) for e in encodings]) for name in extra_names},
+        )
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """Names of the comparisons this batch yields, in level-matrix column order."""
+        return ("first", "last", "birth", "gender", "nationality", *(f"extra:{n}" for n in self.extra))
+
+
+# --------------------------------------------------------------------------- blocking
+
+
+@dataclass(frozen=True, slots=True)
+class BlockingStats:
+    """What blocking did: number of candidate pairs and blocks skipped for being too large."""
+
+    pairs: int
+    blocks: int
+    skipped_blocks: int
+    skipped_pairs: int
+
+
+def _pairs_within_groups(starts: IntArray, sizes: IntArray) -> tuple[IntArray, IntArray]:
+    """All index pairs (a < b) inside each contiguous group [start, start+size)."""
+    if len(sizes) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    # Element positions and how many later elements of its group each one pairs with.
+    pos = np.repeat(starts, sizes) + (np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes))
+    ends = np.repeat(starts + sizes, sizes)
+    counts = ends - pos - 1
+    total = int(counts.sum())
+    left = np.repeat(pos, counts)
+    offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    return left, left + 1 + offsets
+
+
+def candidate_pairs(
+    batch: EncodedBatch,
+    *,
+    max_block_size: int = 1000,
+    groups: npt.ArrayLike | None = None,
+) -> tuple[IntArray, IntArray, BlockingStats]:
+    """Unique candidate pairs ``(i, j)`` with ``i < j`` sharing at least one blocking key.
+
+    Blocks with more than ``max_block_size`` records are skipped (counted in the stats).
+    With ``groups`` (one label per record) only pairs from different groups are kept
+    (two-dataset linkage).
+    """
+    keys = batch.block_keys
+    rows = batch.block_rows
+    n = len(batch)
+    if len(keys) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, BlockingStats(0, 0, 0, 0)
+    order = np.lexsort((rows, keys))
+    k = keys[order]
+    r = rows[order]
+    keep = np.ones(len(k), dtype=bool)
+    keep[1:] = (k[1:] != k[:-1]) | (r[1:] != r[:-1])
+    k, r = k[keep], r[keep]
+    boundary = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
+    sizes = np.diff(np.append(boundary, len(k)))
+    big = sizes > max_block_size
+    multi = (sizes >= 2) & ~big
+    skipped_pairs = int((sizes[big] * (sizes[big] - 1) // 2).sum())
+    a, b = _pairs_within_groups(boundary[multi].astype(np.int64), sizes[multi].astype(np.int64))
+    i, j = r[a], r[b]
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    code = np.unique(lo * n + hi)
+    i, j = code // n, code % n
+    if groups is not None:
+        g = np.asarray(groups)
+        cross = g[i] != g[j]
+        i, j = i[cross], j[cross]
+    stats = BlockingStats(
+        pairs=len(i), blocks=int(multi.sum()), skipped_blocks=int(big.sum()), skipped_pairs=skipped_pairs
+    )
+    return i.astype(np.int64), j.astype(np.int64), stats
+
+
+# --------------------------------------------------------------------------- comparison levels
+
+
+def _dice(
+    a: _Filters, b: _Filters, i: npt.NDArray[np.intp], j: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
+    inter = popcount_rows(np.bitwise_and(a.words[i], b.words[j]))
+    total = a.counts[i] + b.counts[j]
+    present = a.present[i] & b.present[j]
+    sim = np.zeros(len(i), dtype=np.float32)
+    ok = present & (total > 0)
+    sim[ok] = 2.0 * inter[ok] / total[ok]
+    return sim, present
+
+
+def _bands(sim: npt.NDArray[np.float32], present: npt.NDArray[np.bool_]) -> npt.NDArray[np.int8]:
+    level = np.zeros(len(sim), dtype=np.int8)
+    for rank, cut in enumerate(reversed(DICE_BANDS), start=1):
+        level[sim >= cut] = rank
+    level[~present] = -1
+    return level
+
+
+def _birth_levels(birth: U64, i: npt.NDArray[np.intp], j: npt.NDArray[np.intp]) -> npt.NDArray[np.int8]:
+    y, ym, md, yd, ymd, swap = range(len(BIRTH_PARTS))
+    bi, bj = birth[i], birth[j]
+    hi, hj = bi != 0, bj != 0
+    eq = (bi == bj) & hi & hj
+    both_y = hi[:, y] & hj[:, y]
+    both_m = hi[:, ym] & hj[:, ym]
+    both_d = hi[:, ymd] & hj[:, ymd]
+    swapped = ((bi[:, swap] == bj[:, ymd]) & hi[:, swap] & hj[:, ymd]) | (
+        (bj[:, swap] == bi[:, ymd]) & hj[:, swap] & hi[:, ymd]
+    )
+    level = np.full(len(i), -1, dtype=np.int8)
+    level[both_y] = 0
+    # Year precision only on at least one side.
+    only_y = both_y & ~both_m
+    level[only_y & eq[:, y]] = 2
+    # Month precision in common, not both full.
+    month = both_m & ~both_d
+    level[month & eq[:, y]] = 1
+    level[month & eq[:, ym]] = 3
+    # Both full dates.
+    level[both_d & eq[:, y]] = 1
+    two = eq[:, ym] | eq[:, md] | eq[:, yd] | swapped
+    level[both_d & two] = 4
+    level[both_d & eq[:, ymd]] = 5
+    return level
+
+
+def _token_levels(tokens: U64, i: npt.NDArray[np.intp], j: npt.NDArray[np.intp]) -> npt.NDArray[np.int8]:
+    ti, tj = tokens[i], tokens[j]
+    level = (ti == tj).astype(np.int8)
+    level[(ti == 0) | (tj == 0)] = -1
+    return level
+
+
+def _compare_chunk(batch: EncodedBatch, i: npt.NDArray[np.intp], j: npt.NDArray[np.intp]) -> np.ndarray:
+    ff, pff = _dice(batch.first, batch.first, i, j)
+    ll, pll = _dice(batch.last, batch.last, i, j)
+    fl, pfl = _dice(batch.first, batch.last, i, j)
+    lf, plf = _dice(batch.last, batch.first, i, j)
+    full, pfull = _dice(batch.full, batch.full, i, j)
+    straight = np.where(pff, ff, 0) + np.where(pll, ll, 0)
+    crossed = np.where(pfl, fl, 0) + np.where(plf, lf, 0)
+    swap = crossed > straight + 0.1
+    first = np.where(swap, fl, ff)
+    p_first = np.where(swap, pfl, pff)
+    last = np.where(swap, lf, ll)
+    p_last = np.where(swap, plf, pll)
+    lift = pfull & (full >= FULL_NAME_LIFT)
+    first = np.where(lift & p_first, np.maximum(first, full), first)
+    last = np.where(lift & p_last, np.maximum(last, full), last)
+    columns = [
+        _bands(first, p_first),
+        _bands(last, p_last),
+        _birth_levels(batch.birth, i, j),
+        _token_levels(batch.gender, i, j),
+        _token_levels(batch.nationality, i, j),
+    ]
+    for filters in batch.extra.values():
+        columns.append(_bands(*_dice(filters, filters, i, j)))
+    return np.stack(columns, axis=1)
+
+
+def compare_levels(
+    batch: EncodedBatch,
+    i: npt.ArrayLike,
+    j: npt.ArrayLike,
+    *,
+    chunk_size: int = 200_000,
+    workers: int = 1,
+) -> npt.NDArray[np.int8]:
+    """Comparison levels, shape ``(pairs, len(batch.field_names))``; ``-1`` = missing."""
+    ii = np.asarray(i, dtype=np.intp)
+    jj = np.asarray(j, dtype=np.intp)
+    n_fields = len(batch.field_names)
+    out = np.empty((len(ii), n_fields), dtype=np.int8)
+    starts = range(0, len(ii), chunk_size)
+
+    def run(start: int) -> None:
+        stop = start + chunk_size
+        out[start:stop] = _compare_chunk(batch, ii[start:stop], jj[start:stop])
+
+    if workers > 1 and len(ii) > chunk_size:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(run, starts))
+    else:
+        for start in starts:
+            run(start)
+    return out
+
+
+# --------------------------------------------------------------------------- Fellegi–Sunter model
+
+
+def _field_levels(name: str) -> int:
+    if name in ("first", "last") or name.startswith("extra:"):
+        return len(DICE_BANDS) + 1
+    if name == "birth":
+        return len(BIRTH_LEVELS)
+    return 2
+
+
+@dataclass(frozen=True, slots=True)
+class FieldModel:
+    """m and u probabilities per comparison level of one field (level 0 first)."""
+
+    name: str
+    m: tuple[float, ...]
+    u: tuple[float, ...]
+
+    def weights(self) -> npt.NDArray[np.float64]:
+        """log2(m/u) per level."""
+        return np.log2(np.asarray(self.m)) - np.log2(np.asarray(self.u))
+
+
+_DEFAULT_FIELDS: dict[str, FieldModel] = {
+    # Calibrated on the labelled demo generator (see docs/linkage.md); EM refits per dataset.
+    "first": FieldModel("first", (0.03, 0.03, 0.06, 0.13, 0.75), (0.80, 0.12, 0.05, 0.02, 0.01)),
+    "last": FieldModel("last", (0.03, 0.03, 0.06, 0.13, 0.75), (0.80, 0.12, 0.05, 0.02, 0.01)),
+    "birth": FieldModel(
+        "birth", (0.02, 0.02, 0.10, 0.08, 0.13, 0.65), (0.90, 0.03, 0.05, 0.01, 0.008, 0.002)
+    ),
+    "gender": FieldModel("gender", (0.03, 0.97), (0.5, 0.5)),
+    "nationality": FieldModel("nationality", (0.08, 0.92), (0.7, 0.3)),
+}
+_DEFAULT_EXTRA = ((0.05, 0.04, 0.06, 0.10, 0.75), (0.85, 0.08, 0.04, 0.02, 0.01))
+
+
+@dataclass(frozen=True, slots=True)
+class MatchModel:
+    """Fellegi–Sunter model: per-field level weights plus the prior match probability.
+
+    ``prior`` is the probability that a *candidate pair* (after blocking) is a match.
+    """
+
+    fields: tuple[FieldModel, ...]
+    prior: float = 0.02
+
+    @classmethod
+    def default(cls, field_names: Sequence[str] = ("first", "last", "birth", "gender", "nationality")) -> MatchModel:
+        """Shipped parameters for the given comparison fields."""
+        out = []
+        for name in field_names:
+            fm = _DEFAULT_FIELDS.get(name)
+            if fm is None:
+                if not name.startswith("extra:"):
+                    raise ValueError(f"unknown comparison field {name!r}")
+                fm = FieldModel(name, *_DEFAULT_EXTRA)
+            out.append(fm)
+        return cls(tuple(out))
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """The comparison fields, in level-matrix column order."""
+        return tuple(f.name for f in self.fields)
+
+    def for_fields(self, field_names: Sequence[str]) -> MatchModel:
+        """This model restricted/extended (with defaults) to ``field_names``."""
+        known = {f.name: f for f in self.fields}
+        default = MatchModel.default([n for n in field_names if n not in known])
+        extra = {f.name: f for f in default.fields}
+        return MatchModel(tuple(known.get(n) or extra[n] for n in field_names), self.prior)
+
+    def weight_table(self) -> npt.NDArray[np.float64]:
+        """``(fields, max_levels + 1)`` table of log2(m/u); the last column (missing) is 0."""
+        width = max(len(f.m) for f in self.fields) + 1
+        table = np.zeros((len(self.fields), width))
+        for r, f in enumerate(self.fields):
+            table[r, : len(f.m)] = f.weights()
+        return table
+
+    def match_weight(self, levels: npt.NDArray[np.int8]) -> npt.NDArray[np.float64]:
+        """Total match weight (log2 odds, prior included) of each row of ``levels``."""
+        if levels.shape[1] != len(self.fields):
+            raise ValueError("level matrix does not match the model's fields")
+        table = self.weight_table()
+        idx = np.where(levels < 0, table.shape[1] - 1, levels).astype(np.intp)
+        total = table[np.arange(len(self.fields))[None, :], idx].sum(axis=1)
+        return total + math.log2(self.prior / (1.0 - self.prior))
+
+    def probability(self, levels: npt.NDArray[np.int8]) -> npt.NDArray[np.float64]:
+        """Posterior match probability of each row of ``levels``."""
+        w = self.match_weight(levels)
+        return 1.0 / (1.0 + np.exp2(-np.clip(w, -60, 60)))
+
+    def explain(self, levels: Sequence[int]) -> dict[str, float]:
+        """Per-field weight contributions of one level vector (for the review UI)."""
+        table = self.weight_table()
+        return {
+            f.name: (0.0 if lev < 0 else float(table[r, lev]))
+            for r, (f, lev) in enumerate(zip(self.fields, levels, strict=True))
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable parameters."""
+        return {
+            "prior": self.prior,
+            "fields": [{"name": f.name, "m": list(f.m), "u": list(f.u)} for f in self.fields],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MatchModel:
+        """Inverse of :meth:`to_dict`."""
+        try:
+            fields = tuple(
+                FieldModel(str(f["name"]), tuple(map(float, f["m"])), tuple(map(float, f["u"])))
+                for f in data["fields"]
+            )
+            return cls(fields, float(data["prior"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"malformed match model: {exc}") from exc
+
+
+def _level_counts(levels: np.ndarray, n_levels: int, weights: np.ndarray) -> np.ndarray:
+    present = levels >= 0
+    return np.bincount(levels[present], weights=weights[present], minlength=n_levels)[:n_levels]
+
+
+def fit_model(
+    levels: npt.NDArray[np.int8],
+    field_names: Sequence[str],
+    *,
+    start: MatchModel | None = None,
+    fix_u: bool = False,
+    max_iter: int = 100,
+    tol: float = 1e-6,
+    smoothing: float = 0.5,
+    log: Callable[[str], None] | None = None,
+) -> MatchModel:
+    """Estimate m, u (unless ``fix_u``) and the prior by EM on candidate-pair levels.
+
+    This is the classic two-class latent model with conditional independence; it uses
+    no labels.  ``smoothing`` adds pseudo-counts so no level gets probability 0.
+    """
+    model = (start or MatchModel.default(field_names)).for_fields(field_names)
+    if len(levels) == 0:
+        return model
+    n_levels = [len(f.m) for f in model.fields]
+    prior = model.prior
+    m = [np.asarray(f.m, dtype=float) for f in model.fields]
+    u = [np.asarray(f.u, dtype=float) for f in model.fields]
+    # Collapse identical level vectors: EM then runs over distinct patterns with counts.
+    patterns, counts = np.unique(levels, axis=0, return_counts=True)
+    counts = counts.astype(float)
+    for it in range(max_iter):
+        log_m = np.zeros(len(patterns))
+        log_u = np.zeros(len(patterns))
+        for c in range(len(n_levels)):
+            col = patterns[:, c]
+            ok = col >= 0
+            log_m[ok] += np.log(m[c][col[ok]])
+            log_u[ok] += np.log(u[c][col[ok]])
+        a = math.log(prior) + log_m
+        b = math.log(1 - prior) + log_u
+        post = 1.0 / (1.0 + np.exp(np.clip(b - a, -700, 700)))
+        wm = post * counts
+        wu = (1 - post) * counts
+        new_prior = float(wm.sum() / counts.sum())
+        new_prior = min(max(new_prior, 1e-6), 1 - 1e-6)
+        delta = abs(new_prior - prior)
+        for c in range(len(n_levels)):
+            cm = _level_counts(patterns[:, c], n_levels[c], wm) + smoothing
+            new_m = cm / cm.sum()
+            delta = max(delta, float(np.abs(new_m - m[c]).max()))
+            m[c] = new_m
+            if not fix_u:
+                cu = _level_counts(patterns[:, c], n_levels[c], wu) + smoothing
+                new_u = cu / cu.sum()
+                delta = max(delta, float(np.abs(new_u - u[c]).max()))
+                u[c] = new_u
+        prior = new_prior
+        if log is not None:
+            log(f"EM iteration {it + 1}: prior={prior:.5f} delta={delta:.2e}")
+        if delta < tol:
+            break
+    fields = tuple(
+        FieldModel(f.name, tuple(float(x) for x in m[c]), tuple(float(x) for x in u[c]))
+        for c, f in enumerate(model.fields)
+    )
+    return MatchModel(fields, prior)

@@ -1,0 +1,217 @@
+"""Vangnet settings: one module, every value from the environment with a documented default.
+
+The defaults make a safe local demo (SQLite, debug on, development keys). A production
+deployment sets ``VANGNET_ENV=production`` and real secrets; the system checks in
+``vangnet.core.checks`` refuse to run production with development keys.
+See ``docs/settings.md`` for the full list.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent.parent
+
+
+# --- small typed env helpers ------------------------------------------------------------------
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# --- environment --------------------------------------------------------------------------------
+
+#: development | test | production. Production refuses development secrets (see core.checks).
+VANGNET_ENV = env_str("VANGNET_ENV", "development")
+DEBUG = env_bool("VANGNET_DEBUG", VANGNET_ENV == "development")
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-never-use-in-production"  # noqa: S105
+SECRET_KEY = env_str("VANGNET_SECRET_KEY", DEV_SECRET_KEY)
+
+#: Fernet keys (url-safe base64, 32 bytes), comma separated. The first encrypts; all decrypt, so a
+#: new key is rotated in by putting it first and running ``manage.py rotate_encryption_keys``.
+DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM="  # b64("dev-only-encryption-key-32-bytes")
+ENCRYPTION_KEYS = env_list("VANGNET_ENCRYPTION_KEYS", [DEV_ENCRYPTION_KEY])
+
+#: Secret for pseudonyms and linkage encodings. Held apart from the database and from the
+#: encryption keys: a registry that leaks cannot recompute or reverse the pseudonyms.
+DEV_PSEUDONYMISATION_SECRET = "dev-only-pseudonymisation-secret"  # noqa: S105
+PSEUDONYMISATION_SECRET = env_str("VANGNET_PSEUDONYMISATION_SECRET", DEV_PSEUDONYMISATION_SECRET)
+
+ALLOWED_HOSTS = env_list("VANGNET_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("VANGNET_CSRF_TRUSTED_ORIGINS", [])
+
+# --- applications -------------------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.forms",
+    "rest_framework",
+    "drf_spectacular",
+    "django_tasks_db",
+    # Vangnet, one app per capability
+    "vangnet.core",
+    "vangnet.regions",
+    "vangnet.accounts",
+    "vangnet.audit",
+    "vangnet.cases",
+    "vangnet.signals",
+    "vangnet.web",
+    "vangnet.api",
+    "vangnet.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "vangnet.audit.middleware.ProcessingContextMiddleware",
+]
+
+ROOT_URLCONF = "vangnet.urls"
+WSGI_APPLICATION = "vangnet.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "vangnet.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+FORM_RENDERER = "vangnet.web.forms.VangnetFormRenderer"
+
+# --- database -----------------------------------------------------------------------------------
+
+DEFAULT_DATABASE_URL = f"sqlite:///{REPO_DIR / 'var' / 'vangnet.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=env_int("VANGNET_DB_CONN_MAX_AGE", 0)
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and a busy timeout let the demo's web server and task worker share one file.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- background tasks (Django Tasks, database-backed worker: ``manage.py db_worker``) ----------
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("VANGNET_TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend"),
+    }
+}
+
+# --- authentication and sessions ----------------------------------------------------------------
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_AGE = env_int("VANGNET_SESSION_SECONDS", 8 * 60 * 60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = not DEBUG and VANGNET_ENV == "production"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# --- language and time --------------------------------------------------------------------------
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Amsterdam"
+USE_TZ = True
+
+# --- static files -------------------------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env_str("VANGNET_STATIC_ROOT", str(REPO_DIR / "staticfiles")))
+
+# --- REST API -----------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["vangnet.api.authentication.OrganisationTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "vangnet.api.problems.problem_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Vangnet API",
+    "DESCRIPTION": (
+        "Submit signals of possible human trafficking from an organisation's own system. "
+        "Errors are RFC 9457 problem details (application/problem+json)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- logging ------------------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("VANGNET_LOG_LEVEL", "WARNING")},
+}
+
+# --- domain settings ----------------------------------------------------------------------------
+
+#: How many rows the worklists show per page.
+WORKLIST_PAGE_SIZE = env_int("VANGNET_WORKLIST_PAGE_SIZE", 25)

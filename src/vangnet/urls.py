@@ -1,0 +1,17 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("vangnet.web.urls")),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("signals/", include("vangnet.signals.urls")),
+    path("cases/", include("vangnet.cases.urls")),
+    path("log/", include("vangnet.audit.urls")),
+    path("api/v1/", include("vangnet.api.urls")),
+]
+
+handler404 = "vangnet.web.views.not_found"
+handler403 = "vangnet.web.views.forbidden"
+handler500 = "vangnet.web.views.server_error"

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from vangnet.accounts.models import Role
+
+#: (url name, label, roles that see it)
+NAVIGATION = [
+    ("home", _("Home"), None),
+    ("cases:worklist", _("Worklist"), {Role.CARE_COORDINATOR, Role.NATIONAL_COORDINATOR, Role.SHELTER_INTAKE,
+                                       Role.REPORTER}),
+    ("signals:mine", _("My signals"), {Role.REPORTER, Role.CARE_COORDINATOR, Role.SHELTER_INTAKE,
+                                       Role.NATIONAL_COORDINATOR}),
+    ("audit:log", _("Processing log"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
+    ("audit:register", _("Register of processing"), None),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for name, label, roles in NAVIGATION:
+        if roles is not None and user.role not in roles:
+            continue
+        url = reverse(name)
+        active = request.path == url if name == "home" else request.path.startswith(url)
+        items.append({"url": url, "label": label, "active": active})
+    return {"nav_items": items}

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+
+from vangnet.accounts.models import Role
+from vangnet.signals.models import SignalDraft
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(request, "web/home.html", {
+        "can_report": user.role in {Role.REPORTER, Role.CARE_COORDINATOR, Role.SHELTER_INTAKE,  # type: ignore[union-attr]
+                                    Role.NATIONAL_COORDINATOR} and user.organisation_id is not None,  # type: ignore[union-attr]
+        "drafts": SignalDraft.objects.filter(owner=user).only("public_id", "updated_at")[:5],
+    })
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/privacy.html")
+
+
+def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def forbidden(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
