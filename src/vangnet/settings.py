@@ -178,6 +178,7 @@ USE_TZ = True
 # --- static files -------------------------------------------------------------------------------
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("VANGNET_STATIC_ROOT", str(REPO_DIR / "staticfiles")))
 
 # --- REST API -----------------------------------------------------------------------------------

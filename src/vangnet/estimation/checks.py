@@ -212,37 +212,44 @@ def check_counts(counts: np.ndarray, model: Model, lists: Sequence[str] | None =
 
 
 class ExistenceCache:
-    """Fast, memoised ``ok`` test for many (model, zero pattern) pairs, as needed in bootstraps and
-    model searches.  The answer depends only on which histories are positive, so it is cached on that
-    pattern."""
+    """Fast, memoised ``ok`` test for many (model, data pattern) pairs, as needed in bootstraps and
+    model searches.  The answer depends only on which histories are positive (and, for extended
+    fits, which are excluded), so it is cached on those patterns."""
 
     def __init__(self, n_lists: int) -> None:
         self.n_lists = n_lists
         self._cells = np.arange(1, 1 << n_lists)
-        self._cache: dict[tuple[bytes, tuple[int, ...]], bool] = {}
-        self._ident: dict[tuple[int, ...], bool] = {}
+        self._cache: dict[tuple[bytes, bytes, tuple[int, ...]], bool] = {}
+        self._ident: dict[tuple[bytes, tuple[int, ...]], bool] = {}
         self.lp_calls = 0
 
-    def ok(self, positive: np.ndarray, terms: tuple[int, ...], pattern: bytes | None = None) -> bool:
-        """Whether the model with parameter masks ``terms`` can be fitted when ``positive`` marks the
-        histories with a positive count."""
-        key = (pattern if pattern is not None else np.packbits(positive).tobytes(), terms)
+    def ok(
+        self,
+        positive: np.ndarray,
+        terms: tuple[int, ...],
+        pattern: bytes | None = None,
+        excluded: np.ndarray | None = None,
+    ) -> bool:
+        """Whether the model with (finite) parameter masks ``terms`` can be fitted when ``positive``
+        marks the histories with a positive count and ``excluded`` (optional) the histories removed
+        because they contain a term fixed at minus infinity."""
+        exc_key = b"" if excluded is None else np.packbits(excluded).tobytes()
+        key = (pattern if pattern is not None else np.packbits(positive).tobytes(), exc_key, terms)
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        result = self._compute(positive, terms)
+        result = self._compute(positive, terms, excluded, exc_key)
         self._cache[key] = result
         return result
 
-    def _compute(self, positive: np.ndarray, terms: tuple[int, ...]) -> bool:
+    def _compute(
+        self, positive: np.ndarray, terms: tuple[int, ...], excluded: np.ndarray | None, exc_key: bytes
+    ) -> bool:
         k = self.n_lists
-        ident = self._ident.get(terms)
-        if ident is None:
-            ident = (1 << k) - 1 not in terms
-            self._ident[terms] = ident
-        if not ident:
+        if (1 << k) - 1 in terms:
             return False
-        pos_cells = self._cells[positive[self._cells]]
+        cells = self._cells if excluded is None else self._cells[~excluded[self._cells]]
+        pos_cells = cells[positive[cells]]
         t = np.asarray(terms, dtype=np.int64)
         # a term never observed (zero sufficient statistic) -> parameter at minus infinity
         contains = (pos_cells[:, None] & t[None, :]) == t[None, :]
@@ -251,7 +258,14 @@ class ExistenceCache:
         xp = contains.astype(float)
         if xp.shape[0] >= xp.shape[1] and _rank(xp) == xp.shape[1]:
             return True
-        zero_cells = self._cells[~positive[self._cells]]
+        ident = self._ident.get((exc_key, terms))
+        if ident is None:
+            xr = ((cells[:, None] & t[None, :]) == t[None, :]).astype(float)
+            ident = _rank(xr) == t.size
+            self._ident[(exc_key, terms)] = ident
+        if not ident:
+            return False
+        zero_cells = cells[~positive[cells]]
         xz = ((zero_cells[:, None] & t[None, :]) == t[None, :]).astype(float)
         self.lp_calls += 1
         return boundary_directions(xp, xz) is None

@@ -91,6 +91,7 @@ def newton_batch(
     beta0: np.ndarray | None = None,
     *,
     include_dark: bool = False,
+    excluded: np.ndarray | None = None,
     max_iter: int = 200,
     tol: float = 1e-10,
 ) -> BatchFit:
@@ -99,7 +100,9 @@ def newton_batch(
     ``counts`` is ``(B, 2**k)`` (column 0 is the dark cell: ignored unless ``include_dark``, in
     which case it is treated as an observed count — used by the profile likelihood).  ``terms`` is
     the universe of parameter masks (intercept first); ``active`` ``(B, P)`` selects the parameters of
-    each row's model (default: all).  Inactive parameters stay at 0.  Rows are grouped by their
+    each row's model (default: all).  Inactive parameters stay at 0.  ``excluded`` ``(B, 2**k)`` marks
+    histories whose expected count is fixed at 0 (those containing a term set to minus infinity in an
+    extended fit); they must have count 0.  Rows are grouped by their
     number of parameters and fitted with compact designs (:func:`newton_compact`).  The caller must
     have checked that each MLE exists; otherwise the affected rows report ``converged = False``.
     """
@@ -111,6 +114,7 @@ def newton_batch(
     act = act.copy()
     act[:, 0] = True
     b0 = None if beta0 is None else np.asarray(beta0, dtype=float).reshape(nb, npar)
+    exc = None if excluded is None else np.asarray(excluded, dtype=bool).reshape(y.shape)
     beta = np.zeros((nb, npar))
     mu = np.zeros_like(y)
     ll = np.zeros(nb)
@@ -123,7 +127,14 @@ def newton_batch(
         tb = universe[cols]
         start = None if b0 is None else np.take_along_axis(b0[rows], cols, axis=1)
         cb, cmu, cll, cconv, it = newton_compact(
-            y[rows], n_lists, tb, start, include_dark=include_dark, max_iter=max_iter, tol=tol
+            y[rows],
+            n_lists,
+            tb,
+            start,
+            include_dark=include_dark,
+            excluded=None if exc is None else exc[rows],
+            max_iter=max_iter,
+            tol=tol,
         )
         sub = np.zeros((rows.size, npar))
         np.put_along_axis(sub, cols, cb, axis=1)
@@ -142,6 +153,7 @@ def newton_compact(
     beta0: np.ndarray | None = None,
     *,
     include_dark: bool = False,
+    excluded: np.ndarray | None = None,
     max_iter: int = 200,
     tol: float = 1e-10,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
@@ -153,6 +165,12 @@ def newton_compact(
         y = y.copy()
         y[:, 0] = 0.0
     nb, ncell = y.shape
+    keep = np.ones((nb, ncell), dtype=bool)
+    if not include_dark:
+        keep[:, 0] = False
+    if excluded is not None:
+        keep &= ~np.asarray(excluded, dtype=bool).reshape(nb, ncell)
+        y = np.where(keep | (np.arange(ncell) == 0)[None, :], y, 0.0)
     t = np.asarray(terms, dtype=np.int64).reshape(nb, -1)
     p = t.shape[1]
     start = 0 if include_dark else 1
@@ -181,11 +199,8 @@ def newton_compact(
         coef = np.zeros((idx.size, ncell))
         coef[np.arange(idx.size)[:, None], t[idx]] = b
         eta = np.minimum(subset_sums(coef, n_lists), _EXP_CLIP)
-        mu = np.exp(eta)
-        if not include_dark:
-            mu[:, 0] = 0.0
-            eta[:, 0] = 0.0
-        ll = (y[idx] * eta - mu).sum(axis=1)
+        mu = np.where(keep[idx], np.exp(eta), 0.0)
+        ll = (np.where(keep[idx], y[idx] * eta, 0.0) - mu).sum(axis=1)
         return mu, ll
 
     all_idx = np.arange(nb)
@@ -259,18 +274,23 @@ class FitResult:
     """A fitted log-linear model.
 
     ``fitted[c]`` is the fitted expected count of history ``c``; ``fitted[0]`` is the estimated
-    dark figure ``exp(beta_0)``.  ``covariance`` is the inverse Fisher information (the "unscaled"
-    covariance of R's ``glm``), used for the Wald interval.
+    dark figure ``exp(beta_0)``.  ``terms`` are the parameter masks of ``coefficients`` (intercept
+    first).  ``covariance`` is the inverse Fisher information (the "unscaled" covariance of R's
+    ``glm``), used for the Wald interval.  In an *extended* fit, ``infinite_terms`` lists the model
+    terms estimated at minus infinity (never observed); the histories containing them have fitted
+    count 0 and those terms are not in ``terms``.
     """
 
     table: CaptureTable
     model: Model
+    terms: np.ndarray
     coefficients: np.ndarray
     covariance: np.ndarray
     fitted: np.ndarray
     loglik: float
     converged: bool
     iterations: int
+    infinite_terms: tuple[int, ...] = ()
 
     @property
     def dark_figure(self) -> float:
@@ -284,7 +304,8 @@ class FitResult:
 
     @property
     def n_params(self) -> int:
-        """Number of parameters (with intercept)."""
+        """Number of model parameters with intercept (terms at minus infinity included, as in the
+        R package MultipleSystemsEstimation)."""
         return self.model.n_params
 
     @property
@@ -302,11 +323,6 @@ class FitResult:
         return float(2.0 * np.sum(term - (y - mu)))
 
     @property
-    def df_residual(self) -> int:
-        """Residual degrees of freedom."""
-        return (1 << self.table.n_lists) - 1 - self.n_params
-
-    @property
     def aic(self) -> float:
         """Akaike information criterion ``2p - 2 loglik`` (Poisson likelihood, all parameters counted)."""
         return 2.0 * self.n_params - 2.0 * self.loglik
@@ -316,12 +332,34 @@ class FitResult:
         """Bayesian information criterion ``p log(n) - 2 loglik`` with ``n`` the number of people observed."""
         return self.n_params * math.log(self.table.observed) - 2.0 * self.loglik
 
+    def excluded_cells(self) -> np.ndarray | None:
+        """Boolean mask of histories fixed at 0 by terms at minus infinity (``None`` if there are none)."""
+        return excluded_cells(self.table.n_lists, self.infinite_terms)
+
+
+def excluded_cells(n_lists: int, infinite_terms: tuple[int, ...] | list[int]) -> np.ndarray | None:
+    """Histories containing at least one of ``infinite_terms`` (``None`` if there are none)."""
+    if not infinite_terms:
+        return None
+    cells = np.arange(1 << n_lists, dtype=np.int64)
+    t = np.asarray(infinite_terms, dtype=np.int64)
+    return ((cells[:, None] & t[None, :]) == t[None, :]).any(axis=1)
+
+
+def split_terms(counts: np.ndarray, n_lists: int, terms: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Split parameter masks into those observed in the data and those never observed (zero
+    sufficient statistic, i.e. estimated at minus infinity in an extended fit)."""
+    seen = superset_sums((np.asarray(counts) > 0).astype(float), n_lists)[terms] > 0
+    seen[0] = True
+    return terms[seen], tuple(int(t) for t in terms[~seen])
+
 
 def fit_model(
     table: CaptureTable,
     model: Model,
     *,
     check: bool = True,
+    extended: bool = False,
     beta0: np.ndarray | None = None,
 ) -> FitResult:
     """Fit ``model`` to ``table`` by maximum likelihood.
@@ -329,20 +367,34 @@ def fit_model(
     With ``check=True`` (the default) the existence of the MLE and the identifiability of the model
     are verified first (:func:`vangnet.estimation.checks.check_model`); if either fails a
     :class:`~vangnet.estimation.errors.NotEstimableError` explains why, instead of returning an
-    infinite or meaningless estimate.
+    infinite or meaningless estimate.  With ``extended=True`` terms that no observed person exhibits
+    are set to minus infinity (the extended MLE of Chan, Silverman & Vincent 2021) instead of making
+    the fit fail; the other conditions are still checked.
     """
     if model.n_lists != table.n_lists:
         raise NotEstimableError(f"The model is for {model.n_lists} lists but the table has {table.n_lists}.")
+    k = table.n_lists
+    terms = model.terms
+    infinite: tuple[int, ...] = ()
+    if extended:
+        terms, infinite = split_terms(table.counts, k, terms)
     if check:
         from vangnet.estimation.checks import check_model
 
         diagnosis = check_model(table, model)
-        if not diagnosis.ok:
+        fine = diagnosis.ok or (extended and diagnosis.extended_exists and diagnosis.extended_identifiable)
+        if not fine:
             raise NotEstimableError(diagnosis.message(), diagnosis)
-    terms = model.terms
-    bf = newton_batch(table.counts[None, :], table.n_lists, terms, beta0=None if beta0 is None else beta0[None, :])
+    excl = excluded_cells(k, infinite)
+    bf = newton_batch(
+        table.counts[None, :],
+        k,
+        terms,
+        beta0=None if beta0 is None else beta0[None, :],
+        excluded=None if excl is None else excl[None, :],
+    )
     mu = bf.mu[0]
-    info = information_matrix(mu, table.n_lists, terms)
+    info = information_matrix(np.where(excl, 0.0, mu) if excl is not None else mu, k, terms)
     try:
         cov = np.linalg.inv(info)
     except np.linalg.LinAlgError:
@@ -354,10 +406,12 @@ def fit_model(
     return FitResult(
         table=table,
         model=model,
+        terms=terms,
         coefficients=bf.beta[0],
         covariance=cov,
         fitted=mu,
         loglik=float(bf.loglik[0]),
         converged=bool(bf.converged[0]),
         iterations=bf.iterations,
+        infinite_terms=infinite,
     )

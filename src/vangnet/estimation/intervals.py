@@ -69,17 +69,21 @@ def profile_loglik(fit: FitResult) -> Callable[[float], float]:
     table = fit.table
     k = table.n_lists
     n = float(table.observed)
-    terms = fit.model.terms[None, :]
+    terms = fit.terms[None, :]
     base = table.counts.astype(float)
+    excl = fit.excluded_cells()
+    exc = None if excl is None else excl[None, :]
     state = {"beta": np.array(fit.coefficients, dtype=float)}
 
     def loglik(big_n: float) -> float:
         n0 = max(float(big_n) - n, 0.0)
         y = base.copy()
         y[0] = n0
-        beta, mu, _, conv, _ = newton_compact(y[None, :], k, terms, state["beta"][None, :], include_dark=True)
+        beta, mu, _, conv, _ = newton_compact(
+            y[None, :], k, terms, state["beta"][None, :], include_dark=True, excluded=exc
+        )
         if not conv[0]:
-            beta, mu, _, conv, _ = newton_compact(y[None, :], k, terms, None, include_dark=True)
+            beta, mu, _, conv, _ = newton_compact(y[None, :], k, terms, None, include_dark=True, excluded=exc)
         state["beta"] = beta[0]
         m = mu[0]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -132,7 +136,7 @@ class BootstrapResult:
     bca: tuple[float, float]
     level: float
     kind: str
-    seed: int | None
+    seed: int | np.random.SeedSequence | None
 
     @property
     def n_failed(self) -> int:
@@ -245,7 +249,7 @@ def bootstrap(
     selection: Selection,
     nboot: int = 1000,
     *,
-    seed: int | None = None,
+    seed: int | np.random.SeedSequence | None = None,
     kind: str = "nonparametric",
     level: float = 0.95,
     top: int | None = None,

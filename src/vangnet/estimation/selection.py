@@ -86,16 +86,23 @@ class Selection:
 
 # ====================================================================== stepwise
 def _stepwise_batch(
-    counts: np.ndarray, n_lists: int, pthresh: float, cache: ExistenceCache, record: bool = False
+    counts: np.ndarray,
+    n_lists: int,
+    pthresh: float,
+    cache: ExistenceCache,
+    record: bool = False,
+    extended: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[list[Step]]]:
     """Run the stepwise search on every row of ``counts`` in lock step.
 
     Returns totals (NaN where even the main-effects model cannot be fitted), the active-parameter
     masks over the universe ``[intercept, main effects, all pairs]``, the fitted coefficients, and
-    (if ``record``) the accepted steps of each row.
+    (if ``record``) the accepted steps of each row.  With ``extended`` a pair of lists that never
+    overlap may be added as a term at minus infinity (SparseMSE's device), if the extended estimate
+    exists and is identifiable.
     """
     y = np.atleast_2d(np.asarray(counts, dtype=float))
-    nb = y.shape[0]
+    nb, ncell = y.shape
     k = n_lists
     pairs = pair_terms(k)
     universe = np.array([0, *(1 << j for j in range(k)), *pairs], dtype=np.int64)
@@ -119,8 +126,11 @@ def _stepwise_batch(
     good = np.zeros(nb, dtype=bool)
     good[rows] = bf.converged
     nstar_all = superset_sums(y, k)[:, pairs]
+    cells = np.arange(ncell, dtype=np.int64)
+    pair_arr = np.asarray(pairs, dtype=np.int64)
+    in_pair = (cells[None, :] & pair_arr[:, None]) == pair_arr[:, None]  # (npairs, cells)
+    excluded = np.zeros((nb, ncell), dtype=bool)
     running = np.nonzero(good)[0]
-    pair_index = {int(t): i for i, t in enumerate(pairs)}
     while running.size:
         lam = superset_sums(mu[running], k)[:, pairs]
         nstar = nstar_all[running]
@@ -132,13 +142,22 @@ def _stepwise_batch(
         chosen_cols: list[int] = []
         for r, b in enumerate(running):
             order = np.argsort(pval[r], kind="stable")
-            current = [int(t) for t, a in zip(universe, active[b], strict=True) if a]
+            finite = [
+                int(t)
+                for t, a, j in zip(universe, active[b], range(npar), strict=True)
+                if a and (j <= k or nstar_all[b, j - k - 1] > 0)
+            ]
             for j in order:
                 pj = pval[r, j]
                 if not pj < pthresh:
                     break
-                terms = tuple(sorted([*current, int(pairs[j])], key=_param_key))
-                if cache.ok(positive[b], terms, patterns[b]):
+                if nstar[r, j] > 0 or not extended:
+                    terms = tuple(sorted([*finite, int(pairs[j])], key=_param_key))
+                    fine = cache.ok(positive[b], terms, patterns[b], excluded[b] if extended else None)
+                else:
+                    terms = tuple(finite)
+                    fine = cache.ok(positive[b], terms, patterns[b], excluded[b] | in_pair[j])
+                if fine:
                     chosen_rows.append(int(b))
                     chosen_cols.append(k + 1 + int(j))
                     if record:
@@ -147,14 +166,19 @@ def _stepwise_batch(
         if not chosen_rows:
             break
         cr = np.array(chosen_rows)
-        active[cr, np.array(chosen_cols)] = True
-        bf = newton_batch(y[cr], k, universe, active[cr], beta0=beta[cr])
+        cc = np.array(chosen_cols)
+        active[cr, cc] = True
+        zero_pair = nstar_all[cr, cc - k - 1] == 0
+        if zero_pair.any():
+            excluded[cr[zero_pair]] |= in_pair[cc[zero_pair] - k - 1]
+        fitted_act = active[cr].copy()
+        fitted_act[:, k + 1 :] &= nstar_all[cr] > 0
+        bf = newton_batch(y[cr], k, universe, fitted_act, beta0=beta[cr], excluded=excluded[cr])
         beta[cr] = bf.beta
         mu[cr] = bf.mu
         failed = cr[~bf.converged]
         good[failed] = False
         running = cr[bf.converged]
-    del pair_index
     totals[good] = y[good, 1:].sum(axis=1) + np.exp(beta[good, 0])
     return totals, active, beta, history
 
@@ -163,13 +187,20 @@ def _param_key(t: int) -> tuple[int, tuple[int, ...]]:
     return (0, ()) if t == 0 else term_key(t)
 
 
-def stepwise(table: CaptureTable, pthresh: float = 0.02) -> Selection:
-    """Select a model by SparseMSE's stepwise rule (see the module docstring) and fit it."""
+def stepwise(table: CaptureTable, pthresh: float = 0.02, *, extended: bool = False) -> Selection:
+    """Select a model by SparseMSE's stepwise rule (see the module docstring) and fit it.
+
+    With ``extended=True`` a pair of lists that never overlap can enter the model as a term at minus
+    infinity, exactly as in SparseMSE (whose ``checkident`` accepts such models); by default such pairs
+    are not candidates.
+    """
     if not 0.0 <= pthresh <= 1.0:
         raise ModelError(f"The p-value threshold must be between 0 and 1, got {pthresh}.")
     k = table.n_lists
     cache = ExistenceCache(k)
-    totals, active, _, history = _stepwise_batch(table.counts[None, :], k, pthresh, cache, record=True)
+    totals, active, _, history = _stepwise_batch(
+        table.counts[None, :], k, pthresh, cache, record=True, extended=extended
+    )
     if not np.isfinite(totals[0]):
         diagnosis = check_model(table, Model.main_effects(k))
         raise NotEstimableError(
@@ -178,8 +209,10 @@ def stepwise(table: CaptureTable, pthresh: float = 0.02) -> Selection:
     pairs = pair_terms(k)
     chosen = [t for t, a in zip(pairs, active[0, k + 1 :], strict=True) if a]
     model = Model.from_terms(k, chosen)
-    fit = fit_model(table, model, check=False)
-    return Selection("stepwise", fit, steps=tuple(history[0]), options={"pthresh": pthresh})
+    fit = fit_model(table, model, check=False, extended=extended)
+    return Selection(
+        "stepwise", fit, steps=tuple(history[0]), options={"pthresh": pthresh, "extended": extended}
+    )
 
 
 # ====================================================================== enumeration
@@ -245,46 +278,73 @@ def _masks(universe: np.ndarray, interactions: Sequence[Sequence[int]], n_lists:
 
 
 def models_ok(
-    positive: np.ndarray, n_lists: int, universe: np.ndarray, masks: np.ndarray, cache: ExistenceCache
-) -> np.ndarray:
+    positive: np.ndarray,
+    n_lists: int,
+    universe: np.ndarray,
+    masks: np.ndarray,
+    cache: ExistenceCache,
+    extended: bool = False,
+) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised existence/identifiability test of many models on one positivity pattern.
 
-    A model fails at once if it uses a term no positive history contains.  Otherwise, if the design
-    restricted to the positive histories has full column rank the MLE exists; rank deficiency is
-    detected for all models together from the null space of the universe design, and only those
-    models go to the linear program.
+    Returns ``ok`` per model and the masks of the parameters that are actually fitted (with
+    ``extended``, terms never observed are dropped and set to minus infinity; without it a model using
+    such a term fails).  If the design restricted to the positive histories has full column rank
+    the MLE exists; rank deficiency is detected for all models together from the null space of the
+    universe design, and only those models go to the linear program.
     """
     cells = np.arange(1, 1 << n_lists)
     pos_cells = cells[positive[cells]]
     xp = ((pos_cells[:, None] & universe[None, :]) == universe[None, :]).astype(float)
     seen = xp.any(axis=0)
-    ok = ~(masks & ~seen[None, :]).any(axis=1)
+    seen[0] = True
+    if extended:
+        finite = masks & seen[None, :]
+        ok = np.ones(masks.shape[0], dtype=bool)
+    else:
+        finite = masks
+        ok = ~(masks & ~seen[None, :]).any(axis=1)
     full = (1 << n_lists) - 1
     sat = np.nonzero(universe == full)[0]
     if sat.size:
-        ok &= ~masks[:, sat[0]]
+        ok &= ~finite[:, sat[0]]
     if not ok.any():
-        return ok
+        return ok, finite
     if xp.shape[0] > 0:
-        _, s, vt = np.linalg.svd(xp, full_matrices=True)
-        rank = int(np.sum(s > 1e-9 * max(1.0, s[0])))
+        _, sv, vt = np.linalg.svd(xp, full_matrices=True)
+        rank = int(np.sum(sv > 1e-9 * max(1.0, sv[0])))
     else:
         vt = np.eye(universe.size)
         rank = 0
     null = vt[rank:].T  # (P, r)
     r = null.shape[1]
     if r == 0:
-        return ok
+        return ok, finite
     idx = np.nonzero(ok)[0]
     outer = (null[:, :, None] * null[:, None, :]).reshape(universe.size, r * r)
-    gram = ((~masks[idx]).astype(float) @ outer).reshape(idx.size, r, r)
+    gram = ((~finite[idx]).astype(float) @ outer).reshape(idx.size, r, r)
     lam_min = np.linalg.eigvalsh(gram)[:, 0]
     deficient = lam_min < 1e-9
     pattern = np.packbits(positive).tobytes()
+    all_cells = np.arange(1 << n_lists, dtype=np.int64)
     for i in idx[deficient]:
-        terms = tuple(int(t) for t in universe[masks[i]])
-        ok[i] = cache.ok(positive, terms, pattern)
-    return ok
+        terms = tuple(int(t) for t in universe[finite[i]])
+        excl = None
+        if extended:
+            inf_terms = universe[masks[i] & ~finite[i]]
+            if inf_terms.size:
+                excl = ((all_cells[:, None] & inf_terms[None, :]) == inf_terms[None, :]).any(axis=1)
+        ok[i] = cache.ok(positive, terms, pattern, excl)
+    return ok, finite
+
+
+def _excluded_rows(n_lists: int, universe: np.ndarray, infinite: np.ndarray) -> np.ndarray | None:
+    """Cells containing any of each row's infinite terms ``(rows, 2**k)``; ``None`` if no row has one."""
+    if not infinite.any():
+        return None
+    cells = np.arange(1 << n_lists, dtype=np.int64)
+    contains = ((cells[None, :] & universe[:, None]) == universe[:, None]).astype(float)  # (P, C)
+    return (infinite.astype(float) @ contains) > 0
 
 
 def _fit_many(
@@ -293,6 +353,7 @@ def _fit_many(
     universe: np.ndarray,
     masks: np.ndarray,
     beta0: np.ndarray | None = None,
+    excluded: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fit the rows ``(counts[i], masks[i])`` (``counts`` may have a single row shared by all) in chunks of
     models of equal size; return log-likelihoods, coefficients (universe layout) and convergence flags."""
@@ -306,7 +367,14 @@ def _fit_many(
     for lo in range(0, n, _CHUNK):
         rows = order[lo : lo + _CHUNK]
         yy = np.broadcast_to(y[0], (rows.size, y.shape[1])) if shared else y[rows]
-        bf = newton_batch(yy, n_lists, universe, masks[rows], None if beta0 is None else beta0[rows])
+        bf = newton_batch(
+            yy,
+            n_lists,
+            universe,
+            masks[rows],
+            None if beta0 is None else beta0[rows],
+            excluded=None if excluded is None else excluded[rows],
+        )
         ll[rows] = bf.loglik
         beta[rows] = bf.beta
         conv[rows] = bf.converged
@@ -320,10 +388,20 @@ def _criterion(criterion: str, loglik: np.ndarray, n_params: np.ndarray, n_obs: 
 
 
 def select_by_ic(
-    table: CaptureTable, criterion: str = "bic", max_order: int = 2, *, limit: int = MAX_MODELS
+    table: CaptureTable,
+    criterion: str = "bic",
+    max_order: int = 2,
+    *,
+    extended: bool = False,
+    limit: int = MAX_MODELS,
 ) -> Selection:
     """Fit every hierarchical model up to ``max_order`` that passes the existence check and choose the
-    one with the smallest AIC or BIC."""
+    one with the smallest AIC or BIC.
+
+    By default models using a term that no observed person exhibits are left out (their MLE does not
+    exist).  With ``extended=True`` they are fitted with that term at minus infinity, as in the R
+    package MultipleSystemsEstimation (then ``p`` still counts that term).
+    """
     criterion = criterion.lower()
     if criterion not in {"aic", "bic"}:
         raise ModelError(f"Unknown criterion {criterion!r}; use 'aic' or 'bic'.")
@@ -331,17 +409,18 @@ def select_by_ic(
     if max_order < 1:
         raise ModelError("The maximum order must be at least 1 (main effects).")
     nstar = superset_sums((table.counts > 0).astype(float), k)
-    allowed = {t for t in range(1, 1 << k) if nstar[t] > 0 and len(bits(t)) >= 2}
+    allowed = None if extended else {t for t in range(1, 1 << k) if nstar[t] > 0 and len(bits(t)) >= 2}
     interactions = enumerate_models(k, max_order, allowed, limit)
     universe = _universe(k, interactions)
     masks = _masks(universe, interactions, k)
     cache = ExistenceCache(k)
-    ok = models_ok(table.counts > 0, k, universe, masks, cache)
+    ok, finite = models_ok(table.counts > 0, k, universe, masks, cache, extended)
     idx = np.nonzero(ok)[0]
     if idx.size == 0:
         diagnosis = check_model(table, Model.main_effects(k))
         raise NotEstimableError("No model can be fitted to this table. " + diagnosis.message(), diagnosis)
-    ll, beta, conv = _fit_many(table.counts[None, :].astype(float), k, universe, masks[idx])
+    excl = _excluded_rows(k, universe, masks[idx] & ~finite[idx])
+    ll, beta, conv = _fit_many(table.counts[None, :].astype(float), k, universe, finite[idx], excluded=excl)
     n_params = masks[idx].sum(axis=1)
     crit = _criterion(criterion, ll, n_params, float(table.observed))
     crit[~conv] = np.inf
@@ -353,14 +432,14 @@ def select_by_ic(
         if np.isfinite(crit[i])
     )
     best = ranking[0].model
-    fit = fit_model(table, best, check=False)
+    fit = fit_model(table, best, check=False, extended=extended)
     return Selection(
         criterion,
         fit,
         ranking=ranking,
         n_models=len(interactions),
         n_skipped=len(interactions) - len(ranking),
-        options={"max_order": max_order},
+        options={"max_order": max_order, "extended": extended},
     )
 
 
@@ -384,7 +463,7 @@ class Selector:
 
 
 class FixedSelector(Selector):
-    """Always the same model."""
+    """Always the same model (refitted; a replicate where its MLE does not exist gives NaN)."""
 
     def __init__(self, model: Model, start: np.ndarray | None = None) -> None:
         self.model = model
@@ -401,7 +480,9 @@ class FixedSelector(Selector):
         totals = np.full(y.shape[0], np.nan)
         idx = np.nonzero(ok)[0]
         if idx.size:
-            start = None if self.start is None else np.broadcast_to(self.start, (idx.size, len(terms)))
+            start = None
+            if self.start is not None and len(self.start) == len(terms):
+                start = np.broadcast_to(self.start, (idx.size, len(terms)))
             bf = newton_batch(y[idx], k, self.model.terms, beta0=start)
             tot = y[idx, 1:].sum(axis=1) + np.exp(bf.beta[:, 0])
             totals[idx] = np.where(bf.converged, tot, np.nan)
@@ -412,13 +493,16 @@ class FixedSelector(Selector):
 class StepwiseSelector(Selector):
     """The stepwise rule, run in lock step over the batch."""
 
-    def __init__(self, n_lists: int, pthresh: float = 0.02) -> None:
+    def __init__(self, n_lists: int, pthresh: float = 0.02, extended: bool = False) -> None:
         self.n_lists = n_lists
         self.pthresh = pthresh
+        self.extended = extended
         self.cache = ExistenceCache(n_lists)
 
     def select(self, counts: np.ndarray) -> tuple[np.ndarray, list[str]]:
-        totals, active, _, _ = _stepwise_batch(counts, self.n_lists, self.pthresh, self.cache)
+        totals, active, _, _ = _stepwise_batch(
+            counts, self.n_lists, self.pthresh, self.cache, extended=self.extended
+        )
         pairs = pair_terms(self.n_lists)
         specs = []
         for b in range(active.shape[0]):
@@ -439,10 +523,12 @@ class ICSelector(Selector):
         criterion: str,
         models: Sequence[Model],
         starts: np.ndarray | None = None,
+        extended: bool = False,
     ) -> None:
         self.n_lists = n_lists
         self.criterion = criterion
         self.models = list(models)
+        self.extended = extended
         inters = [m.interactions for m in self.models]
         self.universe = _universe(n_lists, inters)
         self.masks = _masks(self.universe, inters, n_lists)
@@ -456,10 +542,14 @@ class ICSelector(Selector):
         ranking = selection.ranking if top is None else selection.ranking[:top]
         models = [r.model for r in ranking]
         k = selection.fit.table.n_lists
-        sel = cls(k, selection.method, models)
+        extended = bool(selection.options.get("extended", False))
+        sel = cls(k, selection.method, models, extended=extended)
         # warm starts: each candidate's coefficients on the original data
-        ll, beta, conv = _fit_many(selection.fit.table.counts[None, :].astype(float), k, sel.universe, sel.masks)
-        sel.starts = np.where(conv[:, None], beta, 0.0)
+        y0 = selection.fit.table.counts
+        ok, finite = models_ok(y0 > 0, k, sel.universe, sel.masks, sel.cache, extended)
+        excl = _excluded_rows(k, sel.universe, sel.masks & ~finite)
+        _, beta, conv = _fit_many(y0[None, :].astype(float), k, sel.universe, finite, excluded=excl)
+        sel.starts = np.where((conv & ok)[:, None], beta, 0.0)
         return sel
 
     def select(self, counts: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -472,40 +562,45 @@ class ICSelector(Selector):
             groups.setdefault(np.packbits(positive[b]).tobytes(), []).append(b)
         pair_m: list[np.ndarray] = []
         pair_b: list[np.ndarray] = []
+        pair_fin: list[np.ndarray] = []
         for rows in groups.values():
-            ok = models_ok(positive[rows[0]], self.n_lists, self.universe, self.masks, self.cache)
+            ok, finite = models_ok(positive[rows[0]], self.n_lists, self.universe, self.masks, self.cache,
+                                   self.extended)
             ms = np.nonzero(ok)[0]
             if ms.size == 0:
                 continue
             rr = np.asarray(rows)
             pair_m.append(np.repeat(ms, rr.size))
             pair_b.append(np.tile(rr, ms.size))
+            pair_fin.append(np.repeat(finite[ms], rr.size, axis=0))
         crit = np.full((nm, nb), np.inf)
         dark = np.full((nm, nb), np.nan)
         if pair_m:
             mi = np.concatenate(pair_m)
             bi = np.concatenate(pair_b)
-            start = None if self.starts is None else self.starts[mi]
-            ll, beta, conv = _fit_many(y[bi], self.n_lists, self.universe, self.masks[mi], start)
+            fin = np.concatenate(pair_fin)
+            start = None if self.starts is None else np.where(fin, self.starts[mi], 0.0)
+            excl = _excluded_rows(self.n_lists, self.universe, self.masks[mi] & ~fin)
+            ll, beta, conv = _fit_many(y[bi], self.n_lists, self.universe, fin, start, excl)
             nobs = y[bi, 1:].sum(axis=1)
             c = _criterion(self.criterion, ll, self.n_params[mi], nobs)
             c[~conv] = np.inf
             crit[mi, bi] = c
             dark[mi, bi] = np.exp(beta[:, 0])
         best = np.argmin(crit, axis=0)
-        finite = np.isfinite(crit[best, np.arange(nb)])
-        totals = np.where(finite, y[:, 1:].sum(axis=1) + dark[best, np.arange(nb)], np.nan)
-        specs = [self.models[best[b]].spec if finite[b] else "" for b in range(nb)]
+        finite_best = np.isfinite(crit[best, np.arange(nb)])
+        totals = np.where(finite_best, y[:, 1:].sum(axis=1) + dark[best, np.arange(nb)], np.nan)
+        specs = [self.models[best[b]].spec if finite_best[b] else "" for b in range(nb)]
         return totals, specs
 
 
 def selector_for(selection: Selection, top: int | None = None) -> Selector:
     """The batch selector that repeats the strategy that produced ``selection``."""
     k = selection.fit.table.n_lists
+    extended = bool(selection.options.get("extended", False))
     if selection.method == "stepwise":
-        return StepwiseSelector(k, float(selection.options.get("pthresh", 0.02)))  # type: ignore[arg-type]
+        pthresh = selection.options.get("pthresh", 0.02)
+        return StepwiseSelector(k, float(pthresh) if isinstance(pthresh, (int, float)) else 0.02, extended)
     if selection.method in {"aic", "bic"}:
         return ICSelector.from_selection(selection, top)
     return FixedSelector(selection.model, selection.fit.coefficients)
-
-

@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 #: Environment variable the Django side and the CLI read the secret from.
-ENV_SECRET = "VANGNET_PSEUDONYMISATION_SECRET"
+ENV_SECRET = "VANGNET_PSEUDONYMISATION_SECRET"  # noqa: S105 - the variable name, not a secret
 
 #: Keyed birth-date tokens, in storage order.
 BIRTH_PARTS: tuple[str, ...] = ("y", "ym", "md", "yd", "ymd", "swap")
@@ -103,14 +103,14 @@ class EncodingConfig:
 
     name_bits: int = 512
     full_bits: int = 1024
-    name_hashes: int = 12
-    full_hashes: int = 8
+    name_hashes: int = 16
+    full_hashes: int = 10
     extra_bits: int = 512
     extra_hashes: int = 10
     salt: Literal["none", "birth_year"] = "none"
     xor_fold: bool = False
     balance: bool = False
-    flip_probability: float = 1 / 32
+    flip_probability: float = 1 / 128
 
     def __post_init__(self) -> None:
         for name in ("name_bits", "full_bits", "extra_bits"):
@@ -385,7 +385,9 @@ class RecordEncoder:
         first_f = (
             self._filter("first", _name_grams(first), salt, cfg.name_bits, cfg.name_hashes) if first else None
         )
-        last_f = self._filter("last", _name_grams(last), salt, cfg.name_bits, cfg.name_hashes) if last else None
+        last_f = (
+            self._filter("last", _name_grams(last), salt, cfg.name_bits, cfg.name_hashes) if last else None
+        )
         all_tokens = first + last
         full_f = (
             self._filter("full", _full_grams(all_tokens), salt, cfg.full_bits, cfg.full_hashes)
@@ -393,11 +395,13 @@ class RecordEncoder:
             else None
         )
         extra: dict[str, bytes] = {}
+        extra_values: dict[str, str] = {}
         for name, value in sorted(record.extra.items()):
             tokens = tuple(t for t in fold_text(value).split() if t) if value else ()
             tokens = tuple("".join(ch for ch in t if ch.isalnum()) for t in tokens)
             tokens = tuple(t for t in tokens if t)
             if tokens:
+                extra_values[name] = " ".join(tokens)
                 grams: set[str] = set()
                 for t in tokens:
                     grams.update(_bigrams(t))
@@ -413,7 +417,7 @@ class RecordEncoder:
             gender=self._token("gender", gender) if gender else None,
             nationality=self._token("nationality", nationality) if nationality else None,
             exact=self._exact(all_tokens, birth, gender, nationality),
-            blocking=self._blocking_keys(first, last, birth),
+            blocking=self._blocking_keys(first, last, birth, extra_values),
             extra=extra,
         )
 
@@ -450,20 +454,39 @@ class RecordEncoder:
         return hmac.new(self._keys["exact"], message.encode(), hashlib.sha256).digest()
 
     def _blocking_keys(
-        self, first: tuple[str, ...], last: tuple[str, ...], birth: BirthDate | None
+        self,
+        first: tuple[str, ...],
+        last: tuple[str, ...],
+        birth: BirthDate | None,
+        extra: Mapping[str, str] | None = None,
     ) -> tuple[bytes, ...]:
+        """Keyed blocking keys; each is robust to a different kind of error.
+
+        * name sound + birth year (first and last name in one namespace: order-insensitive)
+        * first-name sound + last-name sound, without the date (wrong or missing dates)
+        * full birth date + initial of either name (misspelt names)
+        * month-day + both initials (wrong year and misspellings)
+        * sound of one name + first two letters of the other (missing date and a typo)
+        * the exact normalised value of each extra field
+        """
         year = str(birth.year) if birth else "?"
         keys: set[bytes] = set()
-        sounds = [phonetic_key("".join(part)) for part in (first, last) if part]
+        joined = ["".join(part) for part in (first, last) if part]
+        sounds = [phonetic_key(x) for x in joined]
         for sound in sounds:
             keys.add(self._token("block", "name+year", sound, year))
-        if len(sounds) == 2:
+        if len(joined) == 2:
             keys.add(self._token("block", "first+last", *sorted(sounds)))
+            for a, b in ((0, 1), (1, 0)):
+                keys.add(self._token("block", "sound+prefix", sounds[a], joined[b][:2]))
         if birth is not None and birth.day is not None:
-            date = birth.isoformat()
-            for part in (first, last):
-                if part:
-                    keys.add(self._token("block", "date+initial", date, part[0][0]))
+            for name in joined:
+                keys.add(self._token("block", "date+initial", birth.isoformat(), name[0]))
+            if len(joined) == 2:
+                md = f"{birth.month:02d}-{birth.day:02d}"
+                keys.add(self._token("block", "monthday+initials", md, *sorted(x[0] for x in joined)))
+        for name, value in sorted((extra or {}).items()):
+            keys.add(self._token("block", "extra", name, value))
         return tuple(sorted(keys))
 
 

@@ -29,7 +29,7 @@ from vangnet.linkage.matching import (
     fit_model,
 )
 
-__all__ = ["AddResult", "DedupResult", "HumanDecision", "LinkageIndex", "Link", "deduplicate", "score_pairs"]
+__all__ = ["AddResult", "DedupResult", "HumanDecision", "Link", "LinkageIndex", "deduplicate", "score_pairs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +117,13 @@ class DedupResult:
         for k in np.flatnonzero(mask).tolist():
             a, b = int(self.pairs.i[k]), int(self.pairs.j[k])
             out.append(
-                Link(self.ids[a], self.ids[b], float(p[k]), decision, tuple(int(x) for x in self.pairs.levels[k]))
+                Link(
+                    self.ids[a],
+                    self.ids[b],
+                    float(p[k]),
+                    decision,
+                    tuple(int(x) for x in self.pairs.levels[k]),
+                )
             )
         return out
 
@@ -424,7 +430,7 @@ class LinkageIndex:
         queue = deque(seen)
         while queue:
             x = queue.popleft()
-            for y in self._adj.get(x, ()) | human_adj.get(x, set()):
+            for y in self._adj.get(x, set()) | human_adj.get(x, set()):
                 if y not in seen:
                     seen.add(y)
                     queue.append(y)

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002, RUF003  (transliteration tables hold look-alike letters on purpose)
 """Normalisation of identifying fields before encoding.
 
 Everything here runs *where the name is* (on the clear-text record) and produces
@@ -364,18 +365,24 @@ def normalise_gender(value: object) -> str | None:
 # --------------------------------------------------------------------------- nationality
 
 
-def _country_key(text: str) -> str:
+def _country_key(text: str, *, drop_brackets: bool = False) -> str:
     folded = fold_text(text)
-    folded = re.sub(r"\([^)]*\)", " ", folded)
+    if drop_brackets:
+        folded = re.sub(r"\([^)]*\)", " ", folded)
     return " ".join(_TOKEN_SPLIT.split(folded)).strip()
 
 
 def _build_country_lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
+    short: dict[str, set[str]] = {}
     for a2, (a3, name) in COUNTRIES.items():
         lookup[a2.lower()] = a2
         lookup[a3.lower()] = a2
         lookup[_country_key(name)] = a2
+        short.setdefault(_country_key(name, drop_brackets=True), set()).add(a2)
+    for key, codes in short.items():  # "Cocos Islands", but not the ambiguous "Virgin Islands"
+        if len(codes) == 1:
+            lookup.setdefault(key, next(iter(codes)))
     for a2, names in EXTRA_NAMES.items():
         for name in names:
             key = _country_key(name)

@@ -56,11 +56,11 @@ def step(request: HttpRequest, draft_id: Any, step: str) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         drafts.save_step(draft, step, request.POST)
+        if request.POST.get("action") == "save":
+            messages.success(request, _("Your draft is saved. You can continue later from “My signals”."))
+            return redirect("signals:step", draft.public_id, step)
         form = drafts.bind_step(draft, step)
         if form.is_valid():
-            if request.POST.get("action") == "save":
-                messages.success(request, _("Your draft is saved. You can continue later from “My signals”."))
-                return redirect("signals:step", draft.public_id, step)
             target = request.POST.get("goto")
             if target not in STEP_ORDER:
                 target = STEP_ORDER[STEP_ORDER.index(step) + 1]

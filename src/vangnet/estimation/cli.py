@@ -1,0 +1,167 @@
+"""``vangnet estimate``: population estimation from a capture-history CSV.
+
+Exit status 0 on success, 2 on any error (bad arguments, bad table, a model whose estimate does not
+exist...), with a one-line message on standard error and never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import numpy as np
+
+from vangnet.estimation.api import CI_METHODS, METHODS, Estimate, StratifiedEstimate, estimate, estimate_stratified
+from vangnet.estimation.errors import EstimationError
+from vangnet.estimation.plot import PlotItem, check_plot_path, write_plot
+from vangnet.estimation.table import read_stratified_table, read_table
+
+PROG = "vangnet estimate"
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``vangnet estimate``."""
+    p = _Parser(
+        prog=PROG,
+        description=(
+            "Estimate the total number of victims (seen and unseen) from several overlapping lists by "
+            "multiple systems estimation (Poisson log-linear models)."
+        ),
+        epilog=(
+            "The table has one 0/1 column per list and a count column; histories not listed have count 0. "
+            "Models use SparseMSE notation: [12,13,24] = main effects plus interactions 1:2, 1:3, 2:4 "
+            "(lists numbered from 1 in column order)."
+        ),
+    )
+    p.add_argument("table", help="capture-history CSV file")
+    p.add_argument("--method", choices=METHODS, default=None, help="model choice (default: stepwise, or fixed "
+                   "when --model is given)")
+    p.add_argument("--pthresh", type=float, default=0.02, help="p-value threshold of the stepwise method (0.02)")
+    p.add_argument("--max-order", type=int, default=2, help="highest interaction order for aic/bic (2)")
+    p.add_argument("--model", help="model for --method fixed, e.g. [12,13,24]")
+    p.add_argument("--ci", choices=CI_METHODS, default="wald", help="confidence interval (wald)")
+    p.add_argument("--level", type=float, default=0.95, help="confidence level (0.95)")
+    p.add_argument("--nboot", type=int, default=1000, help="bootstrap replicates (1000)")
+    p.add_argument("--seed", type=int, default=None, help="random seed of the bootstrap (default: random, reported)")
+    p.add_argument("--interval", choices=("bca", "percentile"), default="bca", help="bootstrap interval (bca)")
+    p.add_argument("--bootstrap-kind", choices=("nonparametric", "parametric"), default="nonparametric")
+    p.add_argument("--top", type=int, default=None, help="aic/bic bootstrap: re-select among the best N models only")
+    p.add_argument("--extended", action="store_true",
+                   help="allow terms at minus infinity in model selection (SparseMSE/MSE behaviour)")
+    p.add_argument("--workers", type=int, default=1, help="processes for the bootstrap (1)")
+    p.add_argument("--stratum", help="name of a stratum column: estimate each stratum and the sum")
+    p.add_argument("--count-column", help="name of the count column (default: 'count' or the last column)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
+    p.add_argument("--plot", help="write a chart of observed vs estimated to FILE.svg (or .png with matplotlib)")
+    return p
+
+
+def _json_default(obj: object) -> object:
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return float(obj) if math.isfinite(float(obj)) else None
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
+
+
+def _clean(obj: object) -> object:
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def _run(args: argparse.Namespace) -> int:
+    method = args.method or ("fixed" if args.model else "stepwise")
+    if args.plot:
+        check_plot_path(args.plot)
+    if args.nboot < 10:
+        raise EstimationError("--nboot must be at least 10.")
+    if args.workers < 1:
+        raise EstimationError("--workers must be at least 1.")
+    seed = args.seed
+    if seed is None and args.ci == "bootstrap" or seed is None and args.stratum:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    opts = {
+        "pthresh": args.pthresh,
+        "max_order": args.max_order,
+        "model": args.model,
+        "ci": args.ci,
+        "level": args.level,
+        "nboot": args.nboot,
+        "seed": seed,
+        "bootstrap_kind": args.bootstrap_kind,
+        "interval": args.interval,
+        "top": args.top,
+        "workers": args.workers,
+        "extended": args.extended,
+    }
+    result: Estimate | StratifiedEstimate
+    if args.stratum:
+        tables = read_stratified_table(args.table, args.stratum, count_column=args.count_column)
+        result = estimate_stratified(tables, method, **opts)  # type: ignore[arg-type]
+        items = [PlotItem(k, e.observed, e.total, e.ci_low, e.ci_high) for k, e in result.strata.items()]
+        items.append(PlotItem("sum", result.observed, result.total, result.ci_low, result.ci_high))
+    else:
+        table = read_table(args.table, count_column=args.count_column)
+        result = estimate(table, method, **opts)  # type: ignore[arg-type]
+        items = [PlotItem(Path(args.table).stem, result.observed, result.total, result.ci_low, result.ci_high)]
+    if args.format == "json":
+        payload = result.to_dict()
+        if isinstance(result, StratifiedEstimate):
+            payload["seed"] = seed
+        sys.stdout.write(json.dumps(_clean(payload), default=_json_default) + "\n")
+    else:
+        text = result.summary()
+        if seed is not None and (args.ci == "bootstrap" or args.stratum):
+            text += f"\n(bootstrap seed {seed}; rerun with --seed {seed} to reproduce)"
+        sys.stdout.write(text + "\n")
+    if args.plot:
+        write_plot(args.plot, items, f"Estimated population: {Path(args.table).name}", args.level)
+        if args.format == "text":
+            sys.stdout.write(f"Chart written to {args.plot}\n")
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    """Entry point used by ``vangnet estimate``; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as exc:
+        sys.stderr.write(f"{PROG}: error: {exc} (see '{PROG} --help')\n")
+        return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code) if isinstance(exc.code, int) else 0
+    try:
+        return _run(args)
+    except EstimationError as exc:
+        message = " ".join(str(exc).split())
+        sys.stderr.write(f"{PROG}: error: {message}\n")
+        return 2
+    except OSError as exc:
+        sys.stderr.write(f"{PROG}: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ") + "\n")
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the CLI must never show a traceback
+        sys.stderr.write(f"{PROG}: error: unexpected failure ({type(exc).__name__}: {exc})\n")
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main(sys.argv[1:]))

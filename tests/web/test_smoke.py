@@ -1,0 +1,11 @@
+def test_login_page_renders(client):
+    response = client.get("/login/")
+    assert response.status_code == 200
+    assert b"Vangnet" in response.content
+
+
+def test_signal_registration_creates_case_led_by_region(registered_signal, cast):
+    case = registered_signal.case
+    assert case.lead_organisation == cast.coordinator.organisation
+    assert case.status == "new"
+    assert registered_signal.indicators.count() == 2
