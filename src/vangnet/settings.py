@@ -201,6 +201,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"YesNoUnknownEnum": "vangnet.signals.models.YesNoUnknown"},
 }
 
 # --- logging ------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ class SignalCreateSerializer(serializers.Serializer):
     exploitation_municipality = CodeField(slug_field="cbs_code", queryset=Municipality.objects.all(),
                                           required=False, allow_null=True, default=None)
     immediate_danger = serializers.BooleanField(default=False)
-    forms = CodeField(slug_field="code", queryset=ExploitationForm.objects.all(), many=True,
+    forms = CodeField(slug_field="code", queryset=ExploitationForm.objects.all(), many=True, allow_empty=False,
                       help_text="Forms of exploitation: sexual, labour, criminal, other, or a subtype of other.")
     indicators = CodeField(slug_field="code", queryset=Indicator.objects.filter(active=True), many=True,
                            required=False, default=list)

@@ -34,25 +34,33 @@ def _fingerprint(data: Any) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def PROBLEMS(*codes: int) -> dict[Any, Any]:
+    return {(code, "application/problem+json"): PROBLEM for code in codes}
+
+
 class ApiContextMixin:
-    """Binds the processing log context to the calling organisation's token."""
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-
     def context(self, request: Request) -> Any:
+        """Bind the processing log context to the calling organisation's token."""
         token = request.auth
         return processing_context(actor=None, organisation=token.organisation, actor_label=f"api:{token.name}",
                                   trace_id=getattr(request._request, "trace_id", None))
 
 
 class SignalCollection(ApiContextMixin, APIView):
+    """Submit a signal from your organisation's own system.
+
+    The signal opens a case led by the care coordination of the municipality's region (or is routed to
+    the national coordination centre). Send an ``Idempotency-Key``: a retry with the same key and body
+    returns the first receipt with status 200 and never creates a second signal; the same key with a
+    different body is refused (422).
+    """
+
     @extend_schema(
         operation_id="signals_create", summary="Submit a signal", parameters=[IDEMPOTENCY_KEY],
         request=SignalCreateSerializer,
         responses={201: SignalReceiptSerializer, 200: OpenApiResponse(SignalReceiptSerializer,
                                                                       description="Replay of an earlier request"),
-                   400: PROBLEM, 401: PROBLEM, 409: PROBLEM, 422: PROBLEM},
+                   **PROBLEMS(400, 401, 409, 422)},
     )
     def post(self, request: Request) -> Response:
         key = request.headers.get("Idempotency-Key", "").strip()
@@ -94,8 +102,10 @@ class SignalCollection(ApiContextMixin, APIView):
 
 
 class SignalItem(ApiContextMixin, APIView):
+    """The receipt of a signal your organisation sent: its case number, status and urgency."""
+
     @extend_schema(operation_id="signals_retrieve", summary="The receipt of a signal your organisation sent",
-                   responses={200: SignalReceiptSerializer, 401: PROBLEM, 404: PROBLEM})
+                   responses={200: SignalReceiptSerializer, **PROBLEMS(401, 404)})
     def get(self, request: Request, public_id: str) -> Response:
         signal = Signal.objects.select_related("case__lead_organisation").filter(
             public_id=public_id, reporting_organisation=request.auth.organisation).first()

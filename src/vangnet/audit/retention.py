@@ -20,6 +20,6 @@ def purge_older_than(days: int, *, opened_by: str = "retention") -> int:
     cutoff = timezone.now() - datetime.timedelta(days=days)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {WINDOW_TABLE} (opened_by) VALUES (%s)", [opened_by])  # noqa: S608
-        deleted, _ = ProcessingLogEntry.objects.filter(at__lt=cutoff)._raw_delete(connection.alias), None
+        deleted = ProcessingLogEntry.objects.filter(at__lt=cutoff)._raw_delete(connection.alias)
         cursor.execute(f"DELETE FROM {WINDOW_TABLE}")  # noqa: S608
     return int(deleted or 0)

@@ -111,14 +111,15 @@ class Model:
         return mask in self.interactions
 
     def generators(self) -> list[int]:
-        """The maximal terms (interactions not contained in another one), then uncovered main effects."""
+        """The maximal terms (interactions not contained in another one, in lexicographic order of their
+        list numbers), then the main effects of lists in no interaction."""
         inter = set(self.interactions)
         maximal = [t for t in self.interactions if not any(t != u and t & u == t for u in inter)]
         covered = 0
         for t in maximal:
             covered |= t
         singles = [1 << j for j in range(self.n_lists) if not covered & (1 << j)]
-        return sorted(maximal, key=term_key) + singles
+        return sorted(maximal, key=bits) + singles
 
     # ------------------------------------------------------------------ text
     @property
