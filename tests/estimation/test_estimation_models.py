@@ -47,7 +47,7 @@ def test_colon_and_name_forms():
         ("[1:0]", 5, "not between 1 and 5"),
         ("[11]", 5, "same list twice"),
         ("[XY:NG]", 4, "unknown list"),
-        ("[12]", 12, "ambiguous"),
+        ("[13]", 12, "not between 1 and 12"),
     ],
 )
 def test_bad_specs(spec, k, fragment):
@@ -57,6 +57,7 @@ def test_bad_specs(spec, k, fragment):
 
 
 def test_more_than_nine_lists_use_colons():
+    assert parse_model("[12]", 12) == Model.main_effects(12)  # a plain number is one list
     m = parse_model("[1:12, 3:4:5]", 12)
     assert m.spec == "[1:12,3:4:5,2,6,7,8,9,10,11]"
     assert parse_model(m.spec, 12) == m

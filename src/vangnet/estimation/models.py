@@ -8,8 +8,9 @@ subset (so ``[123]`` includes 1:2, 1:3 and 2:3).  Main effects are always in the
 
 Notation (as in the R package SparseMSE): a model is written ``[12,13,24]`` — each token is a set of
 list numbers (1-based, in column order); a single digit is a main effect; a token with several
-digits is an interaction and implies all its sub-interactions.  With more than nine lists write the
-numbers with colons (``1:12``).  List names can be used with colons too (``LA:NG``).
+digits is an interaction and implies all its sub-interactions.  With more than nine lists a plain
+number is one list and interactions are written with colons (``1:12``).  List names can be used with
+colons too (``LA:NG``).
 
 Internally a term is a bit mask over the lists (list ``j`` is bit ``j``); the intercept is mask 0.
 """
@@ -185,11 +186,8 @@ def parse_model(spec: str, n_lists: int, names: Sequence[str] | None = None) -> 
             parts = re.split(r"[:*]", token)
             members = [one(p, token) for p in parts]
         elif token.isdigit():
-            if n_lists > 9 and len(token) > 1:
-                raise ModelError(
-                    f"Model term {token!r} is ambiguous with {n_lists} lists: write it with colons, e.g. 1:12."
-                )
-            members = [one(ch, token) for ch in token]
+            # SparseMSE digit notation; with more than nine lists a plain number is a single list
+            members = [one(token, token)] if n_lists > 9 else [one(ch, token) for ch in token]
         else:
             members = [one(token, token)]
         if len(set(members)) != len(members):
