@@ -27,7 +27,7 @@ BODY = {
 
 @pytest.fixture
 def token(cast):
-    token, key = ApiToken.issue(cast.reporter.organisation, "police-system")
+    _token, key = ApiToken.issue(cast.reporter.organisation, "police-system")
     return key
 
 

@@ -64,7 +64,8 @@ def worklist(user: Any, f: WorklistFilter) -> tuple[QuerySet[Case], dict[str, in
         cases = cases.filter(municipality_id=f.municipality)
     if f.q:
         cases = cases.filter(reference__icontains=f.q)
-    counts = {row["status"]: row["n"] for row in cases.order_by().values("status").annotate(n=Count("pk", distinct=True))}
+    per_status = cases.order_by().values("status").annotate(n=Count("pk", distinct=True))
+    counts = {row["status"]: row["n"] for row in per_status}
     if f.status:
         cases = cases.filter(status=f.status)
     cases = cases.select_related("municipality", "lead_organisation").prefetch_related(

@@ -52,6 +52,7 @@ def sync_core_reference_data() -> dict[str, int]:
 
     result = {}
     for model, filename in ((Country, "countries.csv"), (Language, "languages.csv")):
-        rows = [model(code=r["code"], name_nl=r["name_nl"], name_en=r["name_en"]) for r in read_csv(DATA_DIR / filename)]
+        rows = [model(code=r["code"], name_nl=r["name_nl"], name_en=r["name_en"])
+                for r in read_csv(DATA_DIR / filename)]
         result[model._meta.model_name or filename] = upsert(model, rows, "code")
     return result

@@ -6,7 +6,6 @@ import datetime
 from typing import Any
 
 from django import forms
-
 from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format

@@ -115,9 +115,8 @@ def validate(data: SignalInput) -> dict[str, list[str]]:
             add("birth_date", _("The date of birth gives an age over %(max)s years.") % {"max": MAX_AGE})
     if data.estimated_age is not None and not 0 <= data.estimated_age <= MAX_AGE:
         add("estimated_age", _("Give an age between 0 and %(max)s.") % {"max": MAX_AGE})
-    if data.birth_date is not None and data.estimated_age is not None and data.age is not None:
-        if abs(data.age - data.estimated_age) > 5:
-            add("estimated_age", _("The estimated age does not fit the date of birth. Leave one of them empty."))
+    if data.birth_date is not None and data.estimated_age is not None and abs((data.age or 0) - data.estimated_age) > 5:
+        add("estimated_age", _("The estimated age does not fit the date of birth. Leave one of them empty."))
     if data.is_minor and data.age is not None and data.age >= 18 and data.birth_date is not None:
         add("is_minor", _("The date of birth shows the person is 18 or older."))
     if data.document_number.strip() and not data.document_type:
