@@ -9,6 +9,11 @@ urlpatterns = [
     path("signals/", include("vangnet.signals.urls")),
     path("cases/", include("vangnet.cases.urls")),
     path("log/", include("vangnet.audit.urls")),
+    path("triage/", include("vangnet.triage.urls")),
+    path("shelters/", include("vangnet.shelters.urls")),
+    path("sharing/", include("vangnet.sharing.urls")),
+    path("persons/", include("vangnet.persons.urls")),
+    path("info/", include("vangnet.infopoint.urls")),
     path("api/v1/", include("vangnet.api.urls")),
 ]
 

@@ -21,7 +21,7 @@ from vangnet.cases.models import Case, Involvement, InvolvementRole
 
 #: The sections of a case page. Views and serializers render only the sections in ``CaseAccess``.
 SECTIONS = ("summary", "status", "profile", "identity", "account", "indicators", "consent", "timeline",
-            "signals")
+            "signals", "triage", "placement", "handover")
 ALL_SECTIONS = frozenset(SECTIONS)
 NATIONAL_SECTIONS = ALL_SECTIONS - {"identity", "account"}
 

@@ -160,6 +160,11 @@ class CaseEvent(models.Model):
         STATUS = "status", _("Status changed")
         CONSENT = "consent", _("Consent recorded")
         INVOLVEMENT = "involvement", _("Organisation involved")
+        TRIAGE = "triage", _("Triage")
+        PLACEMENT = "placement", _("Placement")
+        HANDOVER = "handover", _("Handover")
+        ESCALATION = "escalation", _("Escalation")
+        LINKAGE = "linkage", _("Same person")
         NOTE = "note", _("Note")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from vangnet.accounts.models import Role
 from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
-from vangnet.cases import services
+from vangnet.cases import panels, services
 from vangnet.cases.access import get_case_or_404
 from vangnet.cases.forms import ConsentForm, StatusChangeForm
 from vangnet.cases.models import CaseStatus, Urgency
@@ -54,7 +54,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     read_fields = sorted(access.sections)
     log_processing("case_management", Action.READ, subject=case, obj=case, fields=read_fields)
     context.update({
-        "case": case, "access": access,
+        "case": case, "access": access, "panels": panels.render_context(request, access),
         "status_form": StatusChangeForm(case=case) if access.can_change_status else None,
         "consent_form": ConsentForm(initial={"obtained_by": request.user.display_name}) if access.can("consent")  # type: ignore[union-attr]
         and access.basis.startswith("involvement:") else None,
@@ -79,7 +79,8 @@ def change_status(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, _("The status is changed."))
             return redirect("cases:detail", reference)
     context = case_page(access.case)
-    context.update({"case": access.case, "access": access, "status_form": form, "consent_form": None})
+    context.update({"case": access.case, "access": access, "status_form": form, "consent_form": None,
+                    "panels": panels.render_context(request, access)})
     return render(request, "cases/detail.html", context, status=400)
 
 
@@ -96,5 +97,6 @@ def record_consent(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("cases:detail", reference)
     context = case_page(access.case)
     context.update({"case": access.case, "access": access, "consent_form": form,
+                    "panels": panels.render_context(request, access),
                     "status_form": StatusChangeForm(case=access.case) if access.can_change_status else None})
     return render(request, "cases/detail.html", context, status=400)
