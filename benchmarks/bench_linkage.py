@@ -379,7 +379,7 @@ def synthesise(n: int, seed: int = 0) -> tuple[EncodedBatch, np.ndarray, float]:
     prng = random.Random(seed)
 
     def name(k: int) -> str:
-        return "".join(prng.choice(syll) for _ in range(2 + k % 3))
+        return "".join(prng.choice(syll) for _ in range(3 + k % 2))
 
     encoder = RecordEncoder(SECRET, rng=random.Random(seed))
     from vangnet.linkage.encoding import PersonRecord
@@ -394,12 +394,13 @@ def synthesise(n: int, seed: int = 0) -> tuple[EncodedBatch, np.ndarray, float]:
     last_words = pack_filters(last_f)
     t_names = time.perf_counter() - t0
 
-    def zipf(size: int, vocab: int, s: float) -> np.ndarray:
-        ranks = rng.zipf(s, size) - 1
-        return np.where(ranks < vocab, ranks, rng.integers(0, vocab, size))
+    def zipf(size: int, vocab: int) -> np.ndarray:
+        # p(rank r) ~ 1/(r + 10): the most common name is ~1 % of people, as in real registers.
+        weights = 1.0 / (np.arange(vocab) + 10.0)
+        return rng.choice(vocab, size=size, p=weights / weights.sum())
 
-    p_first = zipf(n_persons, n_first, 1.3)
-    p_last = zipf(n_persons, n_last, 1.15)
+    p_first = zipf(n_persons, n_first)
+    p_last = zipf(n_persons, n_last)
     p_year = np.clip(rng.normal(1992, 10, n_persons).astype(np.int64), 1940, 2010)
     p_month = rng.integers(1, 13, n_persons)
     p_day = rng.integers(1, 29, n_persons)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import importlib
 import json
 import os
 import random
@@ -93,28 +92,7 @@ def ensure_database(url: str) -> bool:
 
 def migrate() -> None:
     from django.core.management import call_command
-    from django.db import connection
-    from django.db.migrations.recorder import MigrationRecorder
 
-    # Work-around: audit.0002 runs its PL/pgSQL through schema_editor.execute(sql), which passes
-    # params=() to psycopg 3, and psycopg then reads the '%' of RAISE EXCEPTION '... %' as a
-    # placeholder ("incomplete placeholder"). Run the same SQL without parameters instead. (Reported;
-    # the fix belongs in the migration: schema_editor.execute(POSTGRES_UP, params=None).)
-    applied = MigrationRecorder(connection).applied_migrations() if "django_migrations" in \
-        connection.introspection.table_names() else {}
-    if ("audit", "0002_processing_log_append_only") not in applied:
-        module = importlib.import_module("vangnet.audit.migrations.0002_processing_log_append_only")
-        operation = module.Migration.operations[0]
-        original = operation.code
-
-        def forwards(apps: Any, schema_editor: Any) -> None:
-            if schema_editor.connection.vendor != "postgresql":
-                return original(apps, schema_editor)
-            with schema_editor.connection.cursor() as cursor:
-                cursor.execute(module.POSTGRES_UP)
-            return None
-
-        operation.code = forwards
     call_command("migrate", interactive=False, verbosity=0)
 
 
@@ -382,7 +360,9 @@ def main(argv: list[str]) -> int:
 
         print(f"  {cast.lead.name} leads {Case.objects.filter(lead_organisation=cast.lead).count():,} cases",
               flush=True)
+        print(f"  load average before measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
         rounds.append(measure_round(cast, target, args, round_no))
+        print(f"  load average after measuring: {os.getloadavg()[0]:.1f}", flush=True)
 
     ok = report(rounds, load, args.small, args.large)
     print(f"total time {time.perf_counter() - started:.0f} s")

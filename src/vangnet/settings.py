@@ -132,6 +132,8 @@ FORM_RENDERER = "vangnet.web.forms.VangnetFormRenderer"
 # --- database -----------------------------------------------------------------------------------
 
 DEFAULT_DATABASE_URL = f"sqlite:///{REPO_DIR / 'var' / 'vangnet.sqlite3'}"
+if "DATABASE_URL" not in os.environ:
+    (REPO_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", DEFAULT_DATABASE_URL), conn_max_age=env_int("VANGNET_DB_CONN_MAX_AGE", 0)
@@ -222,3 +224,10 @@ LOGGING = {
 
 #: How many rows the worklists show per page.
 WORKLIST_PAGE_SIZE = env_int("VANGNET_WORKLIST_PAGE_SIZE", 25)
+
+#: How long a reserved shelter place is held for the shelter's answer, per urgency (hours).
+PLACEMENT_HOLD_HOURS = {
+    "acute": env_int("VANGNET_PLACEMENT_HOLD_HOURS_ACUTE", 4),
+    "urgent": env_int("VANGNET_PLACEMENT_HOLD_HOURS_URGENT", 24),
+    "regular": env_int("VANGNET_PLACEMENT_HOLD_HOURS_REGULAR", 72),
+}

@@ -64,7 +64,9 @@ def worklist(user: Any, f: WorklistFilter) -> tuple[QuerySet[Case], dict[str, in
         cases = cases.filter(municipality_id=f.municipality)
     if f.q:
         cases = cases.filter(reference__icontains=f.q)
-    per_status = cases.order_by().values("status").annotate(n=Count("pk", distinct=True))
+    # DISTINCT only when the form filter joins signals (a case can match on several); otherwise a row is
+    # a case, and COUNT(DISTINCT id) would only add a sort of every matching case.
+    per_status = cases.order_by().values("status").annotate(n=Count("pk", distinct=bool(f.form)))
     counts = {row["status"]: row["n"] for row in per_status}
     if f.status:
         cases = cases.filter(status=f.status)
@@ -83,9 +85,15 @@ def case_forms(case: Case) -> list[Any]:
     return list(seen.values())
 
 
-def case_page(case: Case) -> dict[str, Any]:
+def case_page(case: Case, sections: frozenset[str] | None = None) -> dict[str, Any]:
+    """Everything the case page shows. Identifying fields the user may not see are not even loaded."""
+    queryset = Signal.objects.filter(case=case)
+    if sections is not None and "identity" not in sections:
+        queryset = queryset.defer("given_names", "family_name", "aliases", "birth_date", "document_number")
+    if sections is not None and "account" not in sections:
+        queryset = queryset.defer("account")
     signals = list(
-        Signal.objects.filter(case=case).select_related(
+        queryset.select_related(
             "municipality", "exploitation_municipality", "nationality", "reporting_organisation"
         ).prefetch_related("forms", "indicators", "languages").order_by("submitted_at")
     )

@@ -50,7 +50,7 @@ def worklist_view(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     access = get_case_or_404(request.user, reference)
     case = access.case
-    context = case_page(case)
+    context = case_page(case, access.sections)
     read_fields = sorted(access.sections)
     log_processing("case_management", Action.READ, subject=case, obj=case, fields=read_fields)
     context.update({
@@ -78,7 +78,7 @@ def change_status(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             messages.success(request, _("The status is changed."))
             return redirect("cases:detail", reference)
-    context = case_page(access.case)
+    context = case_page(access.case, access.sections)
     context.update({"case": access.case, "access": access, "status_form": form, "consent_form": None,
                     "panels": panels.render_context(request, access)})
     return render(request, "cases/detail.html", context, status=400)
@@ -95,7 +95,7 @@ def record_consent(request: HttpRequest, reference: str) -> HttpResponse:
         services.record_consent(access.case, actor=request.user, **form.cleaned_data)
         messages.success(request, _("The consent is recorded."))
         return redirect("cases:detail", reference)
-    context = case_page(access.case)
+    context = case_page(access.case, access.sections)
     context.update({"case": access.case, "access": access, "consent_form": form,
                     "panels": panels.render_context(request, access),
                     "status_form": StatusChangeForm(case=access.case) if access.can_change_status else None})

@@ -93,7 +93,7 @@ def newton_batch(
     include_dark: bool = False,
     excluded: np.ndarray | None = None,
     max_iter: int = 200,
-    tol: float = 1e-7,
+    tol: float = 1e-6,
 ) -> BatchFit:
     """Fit Poisson log-linear models to a batch of tables by damped Newton iterations.
 
@@ -155,30 +155,58 @@ def newton_compact(
     include_dark: bool = False,
     excluded: np.ndarray | None = None,
     max_iter: int = 200,
-    tol: float = 1e-7,
+    tol: float = 1e-6,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-    """Newton fits for a batch where row ``b`` has its own parameter masks ``terms[b]`` (``(B, p)``,
-    intercept first).  Returns coefficients ``(B, p)``, fitted means ``(B, 2**k)`` (entry 0 =
-    ``exp(beta_0)``), log-likelihoods, convergence flags and the number of iterations."""
-    y = np.atleast_2d(np.asarray(counts, dtype=float))
-    if not include_dark:
-        y = y.copy()
-        y[:, 0] = 0.0
+    """Newton fits for a batch where row ``b`` has parameter masks ``terms[b]`` (``(B, p)``, or ``(p,)``
+    shared by all rows; intercept first).
+
+    Returns coefficients ``(B, p)``, fitted means ``(B, 2**k)`` (entry 0 = ``exp(beta_0)``),
+    log-likelihoods, convergence flags and the number of iterations.  Iterations stop once the
+    largest step is below ``tol`` (relative to the coefficients); Newton's quadratic convergence
+    leaves an error of order ``tol**2``.
+    """
+    y = np.array(np.atleast_2d(counts), dtype=float)
     nb, ncell = y.shape
-    keep = np.ones((nb, ncell), dtype=bool)
-    if not include_dark:
-        keep[:, 0] = False
-    if excluded is not None:
-        keep &= ~np.asarray(excluded, dtype=bool).reshape(nb, ncell)
-        y = np.where(keep | (np.arange(ncell) == 0)[None, :], y, 0.0)
-    t = np.asarray(terms, dtype=np.int64).reshape(nb, -1)
+    t = np.asarray(terms, dtype=np.int64)
+    if t.ndim == 1:
+        t = np.broadcast_to(t, (nb, t.size))
+    t = t.reshape(nb, -1)
     p = t.shape[1]
+    shared = nb == 1 or bool((t == t[0]).all())
+    keep: np.ndarray | None = None
+    if excluded is not None:
+        exc = np.asarray(excluded, dtype=bool).reshape(nb, ncell)
+        if exc.any():
+            keep = ~exc
+            keep[:, 0] = include_dark
+            y[~keep] = 0.0
+    if not include_dark:
+        y[:, 0] = 0.0
     start = 0 if include_dark else 1
-    # flat indices into a (B, 2**k) array, for fast gathers
-    base = (np.arange(nb, dtype=np.int64) * ncell)[:, None]
-    t_flat = t + base
-    union_flat = (t[:, :, None] | t[:, None, :]).reshape(nb, p * p) + base
-    sy = superset_sums(y, n_lists).ravel()[t_flat]
+    t0 = t[0]
+    union0 = (t0[:, None] | t0[None, :]).ravel()
+    union = (t[:, :, None] | t[:, None, :]).reshape(nb, p * p)
+    index_cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def indices(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Flat gather indices (terms, unions, scatter offsets) for the rows ``idx``."""
+        hit = index_cache.get(idx.size)
+        if hit is None:
+            off = (np.arange(idx.size, dtype=np.int64) * ncell)[:, None]
+            hit = (t[idx] + off, union[idx] + off, off)
+            index_cache.clear()
+            index_cache[idx.size] = hit
+        return hit
+
+    def gather(s: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if shared:
+            return s[:, t0], s[:, union0].reshape(idx.size, p, p)
+        it_, iu, _ = indices(idx)
+        flat = s.ravel()
+        return flat[it_], flat[iu].reshape(idx.size, p, p)
+
+    sy = superset_sums(y, n_lists)
+    sy = sy[:, t0] if shared else np.take_along_axis(sy, t, axis=1)
 
     if beta0 is None:
         # least squares on log(y + 1/2): X'X has entries "number of fitted cells containing t_i | t_j"
@@ -188,38 +216,42 @@ def newton_compact(
         ncontain = (1 << (n_lists - popc)).astype(float)
         if not include_dark:
             ncontain[0] -= 1.0
-        gram = ncontain[union_flat - base].reshape(nb, p, p)
+        gram = ncontain[union].reshape(nb, p, p)
         z = np.log(y + 0.5)
         if not include_dark:
             z[:, 0] = 0.0
-        rhs = superset_sums(z, n_lists).ravel()[t_flat]
+        sz = superset_sums(z, n_lists)
+        rhs = sz[:, t0] if shared else np.take_along_axis(sz, t, axis=1)
         beta = _solve(gram, rhs)
     else:
         beta = np.array(beta0, dtype=float).reshape(nb, p)
 
     def evaluate(b: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        coef = np.zeros(idx.size * ncell)
-        coef[t[idx] + (np.arange(idx.size, dtype=np.int64) * ncell)[:, None]] = b
-        coef = coef.reshape(idx.size, ncell)
+        m = idx.size
+        coef = np.zeros((m, ncell))
+        if shared:
+            coef[:, t0] = b
+        else:
+            coef.ravel()[indices(idx)[0]] = b
         eta = np.minimum(subset_sums(coef, n_lists), _EXP_CLIP)
-        mu = np.where(keep[idx], np.exp(eta), 0.0)
-        ll = (np.where(keep[idx], y[idx] * eta, 0.0) - mu).sum(axis=1)
+        mu = np.exp(eta)
+        if keep is not None:
+            mu *= keep[idx]
+        if not include_dark:
+            mu[:, 0] = 0.0
+        ll = np.einsum("ij,ij->i", y[idx], eta) - mu.sum(axis=1)
         return mu, ll
 
-    all_idx = np.arange(nb)
-    mu, ll = evaluate(beta, all_idx)
+    todo = np.arange(nb)
+    mu, ll = evaluate(beta, todo)
     converged = np.zeros(nb, dtype=bool)
-    todo = all_idx
     it = 0
     for it in range(1, max_iter + 1):  # noqa: B007
         if todo.size == 0:
             break
         b = beta[todo]
-        s = superset_sums(mu[todo], n_lists).ravel()
-        shift = ((np.arange(todo.size) - todo) * ncell)[:, None]
-        grad = sy[todo] - s[t_flat[todo] + shift]
-        hess = s[union_flat[todo] + shift].reshape(todo.size, p, p)
-        step = _solve(hess, grad)
+        g_s, h = gather(superset_sums(mu[todo], n_lists), todo)
+        step = _solve(h, sy[todo] - g_s)
         ll_old = ll[todo]
         new_b = b + step
         new_mu, new_ll = evaluate(new_b, todo)
@@ -231,7 +263,12 @@ def newton_compact(
             factor[bad] *= 0.5
             nb_idx = np.nonzero(bad)[0]
             trial = b[nb_idx] + factor[nb_idx, None] * step[nb_idx]
-            tmu, tll = evaluate(trial, todo[nb_idx])
+            sub = todo[nb_idx]
+            if shared:
+                tmu, tll = evaluate(trial, sub)
+            else:
+                tmu, tll = _evaluate_rows(trial, t[sub], y[sub], None if keep is None else keep[sub], n_lists,
+                                          include_dark)
             new_b[nb_idx] = trial
             new_mu[nb_idx] = tmu
             new_ll[nb_idx] = tll
@@ -240,9 +277,8 @@ def newton_compact(
         mu[todo] = new_mu
         ll[todo] = new_ll
         size = np.max(np.abs(factor[:, None] * step), axis=1)
-        # Newton converges quadratically: once a full step is below tol the remaining error is ~tol^2
         done = (size < tol * np.maximum(1.0, np.max(np.abs(new_b), axis=1))) | (
-            (np.abs(new_ll - ll_old) < 1e-13 * np.maximum(1.0, np.abs(new_ll))) & (size < 1e-6)
+            (np.abs(new_ll - ll_old) < 1e-13 * np.maximum(1.0, np.abs(new_ll))) & (size < 1e-4)
         )
         converged[todo[done]] = True
         todo = todo[~done]
@@ -251,6 +287,22 @@ def newton_compact(
     mu_out[:, 0] = np.exp(np.minimum(beta[:, 0], _EXP_CLIP))
     ok = converged & np.isfinite(beta).all(axis=1)
     return beta, mu_out, full_ll, ok, it
+
+
+def _evaluate_rows(
+    b: np.ndarray, t: np.ndarray, y: np.ndarray, keep: np.ndarray | None, n_lists: int, include_dark: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Means and kernel log-likelihoods for rows with their own terms (used by step halving)."""
+    m, ncell = y.shape
+    coef = np.zeros((m, ncell))
+    np.put_along_axis(coef, t, b, axis=1)
+    eta = np.minimum(subset_sums(coef, n_lists), _EXP_CLIP)
+    mu = np.exp(eta)
+    if keep is not None:
+        mu *= keep
+    if not include_dark:
+        mu[:, 0] = 0.0
+    return mu, np.einsum("ij,ij->i", y, eta) - mu.sum(axis=1)
 
 
 def _solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -24,7 +24,6 @@ keys for everything, so encodings made under two secrets never match.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import json
 import math
@@ -154,7 +153,7 @@ def _check_secret(secret: bytes) -> bytes:
 
 
 def _subkey(secret: bytes, label: str) -> bytes:
-    return hmac.new(secret, _DOMAIN + label.encode(), hashlib.sha256).digest()
+    return hmac.digest(secret, _DOMAIN + label.encode(), "sha256")
 
 
 def key_id_for(secret: bytes) -> str:
@@ -310,7 +309,7 @@ class RecordEncoder:
         return key
 
     def _token(self, key_label: str, *parts: str) -> bytes:
-        mac = hmac.new(self._keys[key_label], "\x1f".join(parts).encode(), hashlib.sha256).digest()[:8]
+        mac = hmac.digest(self._keys[key_label], "\x1f".join(parts).encode(), "sha256")[:8]
         return b"\x00" * 7 + b"\x01" if mac == b"\x00" * 8 else mac
 
     def _gram_mask(self, key_name: str, salt: str, gram: str, bits: int, hashes: int) -> int:
@@ -323,7 +322,7 @@ class RecordEncoder:
         stream = b""
         counter = 0
         while len(stream) < 2 * hashes:
-            stream += hmac.new(key, message + counter.to_bytes(2, "big"), hashlib.sha256).digest()
+            stream += hmac.digest(key, message + counter.to_bytes(2, "big"), "sha256")
             counter += 1
         mask = 0
         for i in range(hashes):
@@ -335,7 +334,7 @@ class RecordEncoder:
     def _permutation(self, bits: int) -> np.ndarray:
         perm = self._perm_cache.get(bits)
         if perm is None:
-            seed = int.from_bytes(hmac.new(self._keys["perm"], str(bits).encode(), hashlib.sha256).digest())
+            seed = int.from_bytes(hmac.digest(self._keys["perm"], str(bits).encode(), "sha256"))
             perm = np.random.Generator(np.random.PCG64(seed)).permutation(bits)
             self._perm_cache[bits] = perm
         return perm
@@ -451,7 +450,7 @@ class RecordEncoder:
         message = json.dumps(
             [sorted(tokens), birth.isoformat() if birth else None, gender, nationality], separators=(",", ":")
         )
-        return hmac.new(self._keys["exact"], message.encode(), hashlib.sha256).digest()
+        return hmac.digest(self._keys["exact"], message.encode(), "sha256")
 
     def _blocking_keys(
         self,

@@ -97,9 +97,6 @@ class _Filters:
         present = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
         return cls(words, popcount_rows(words), present)
 
-    def take(self, rows: npt.NDArray[np.intp]) -> _Filters:
-        return _Filters(self.words[rows], self.counts[rows], self.present[rows])
-
 
 def _tok(value: bytes | None) -> int:
     return 0 if value is None else int.from_bytes(value[:8], "little")
@@ -250,13 +247,17 @@ def candidate_pairs(
 # --------------------------------------------------------------------------- comparison levels
 
 
-def _dice(
-    a: _Filters, b: _Filters, i: npt.NDArray[np.intp], j: npt.NDArray[np.intp]
-) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
-    inter = popcount_rows(np.bitwise_and(a.words[i], b.words[j]))
-    total = a.counts[i] + b.counts[j]
-    present = a.present[i] & b.present[j]
-    sim = np.zeros(len(i), dtype=np.float32)
+def _gather(f: _Filters, rows: npt.NDArray[np.intp]) -> _Filters:
+    # np.take is several times faster than fancy indexing for row gathers.
+    return _Filters(np.take(f.words, rows, axis=0), np.take(f.counts, rows), np.take(f.present, rows))
+
+
+def _dice(a: _Filters, b: _Filters) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
+    """Dice of row-aligned (already gathered) filters."""
+    inter = popcount_rows(np.bitwise_and(a.words, b.words))
+    total = a.counts + b.counts
+    present = a.present & b.present
+    sim = np.zeros(len(total), dtype=np.float32)
     ok = present & (total > 0)
     sim[ok] = 2.0 * inter[ok] / total[ok]
     return sim, present
@@ -272,7 +273,7 @@ def _bands(sim: npt.NDArray[np.float32], present: npt.NDArray[np.bool_]) -> npt.
 
 def _birth_levels(birth: U64, i: npt.NDArray[np.intp], j: npt.NDArray[np.intp]) -> npt.NDArray[np.int8]:
     y, ym, md, yd, ymd, swap = range(len(BIRTH_PARTS))
-    bi, bj = birth[i], birth[j]
+    bi, bj = np.take(birth, i, axis=0), np.take(birth, j, axis=0)
     hi, hj = bi != 0, bj != 0
     eq = (bi == bj) & hi & hj
     both_y = hi[:, y] & hj[:, y]
@@ -299,18 +300,21 @@ def _birth_levels(birth: U64, i: npt.NDArray[np.intp], j: npt.NDArray[np.intp]) 
 
 
 def _token_levels(tokens: U64, i: npt.NDArray[np.intp], j: npt.NDArray[np.intp]) -> npt.NDArray[np.int8]:
-    ti, tj = tokens[i], tokens[j]
+    ti, tj = np.take(tokens, i), np.take(tokens, j)
     level = (ti == tj).astype(np.int8)
     level[(ti == 0) | (tj == 0)] = -1
     return level
 
 
 def _compare_chunk(batch: EncodedBatch, i: npt.NDArray[np.intp], j: npt.NDArray[np.intp]) -> np.ndarray:
-    ff, pff = _dice(batch.first, batch.first, i, j)
-    ll, pll = _dice(batch.last, batch.last, i, j)
-    fl, pfl = _dice(batch.first, batch.last, i, j)
-    lf, plf = _dice(batch.last, batch.first, i, j)
-    full, pfull = _dice(batch.full, batch.full, i, j)
+    fi, fj = _gather(batch.first, i), _gather(batch.first, j)
+    li, lj = _gather(batch.last, i), _gather(batch.last, j)
+    ff, pff = _dice(fi, fj)
+    ll, pll = _dice(li, lj)
+    fl, pfl = _dice(fi, lj)
+    lf, plf = _dice(li, fj)
+    del fi, fj, li, lj
+    full, pfull = _dice(_gather(batch.full, i), _gather(batch.full, j))
     straight = np.where(pff, ff, 0) + np.where(pll, ll, 0)
     crossed = np.where(pfl, fl, 0) + np.where(plf, lf, 0)
     swap = crossed > straight + 0.1
@@ -329,7 +333,7 @@ def _compare_chunk(batch: EncodedBatch, i: npt.NDArray[np.intp], j: npt.NDArray[
         _token_levels(batch.nationality, i, j),
     ]
     for filters in batch.extra.values():
-        columns.append(_bands(*_dice(filters, filters, i, j)))
+        columns.append(_bands(*_dice(_gather(filters, i), _gather(filters, j))))
     return np.stack(columns, axis=1)
 
 
