@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import inspect
 import os
 import subprocess
 import sys
@@ -52,7 +53,11 @@ def run_child(name: str, argv: list[str]) -> int:
         if path not in sys.path:
             sys.path.insert(0, path)
     module = importlib.import_module(PREFIX + name)
-    result = module.main(argv)
+    if inspect.signature(module.main).parameters:
+        result = module.main(argv)
+    else:  # tolerate a main() without argv: hand the arguments over as sys.argv
+        sys.argv = [str(HERE / f"{PREFIX}{name}.py"), *argv]
+        result = module.main()
     return int(result or 0)
 
 

@@ -222,6 +222,11 @@ LOGGING = {
 
 # --- domain settings ----------------------------------------------------------------------------
 
+#: Linkage thresholds on the match probability: at or above SAME two signals are one person; between
+#: REVIEW and SAME the pair waits for the national coordinator.
+LINKAGE_SAME_THRESHOLD = float(env_str("VANGNET_LINKAGE_SAME_THRESHOLD", "0.5"))
+LINKAGE_REVIEW_THRESHOLD = float(env_str("VANGNET_LINKAGE_REVIEW_THRESHOLD", "0.1"))
+
 #: How many rows the worklists show per page.
 WORKLIST_PAGE_SIZE = env_int("VANGNET_WORKLIST_PAGE_SIZE", 25)
 

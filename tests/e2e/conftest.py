@@ -14,8 +14,8 @@ log's purge window so that flush may clear the append-only log.
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,7 @@ TIMEOUT_MS = 15_000
 
 
 def _require_chromium() -> None:
-    if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
+    if os.access(CHROMIUM, os.X_OK):
         return
     if os.environ.get("CI"):
         pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium (apt-get install chromium) "
@@ -71,8 +71,19 @@ def browser(playwright_instance: Any) -> Iterator[Any]:
     browser.close()
 
 
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+
+
 @pytest.fixture
-def new_context(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+def new_context(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
     """Factory for browser contexts (a context is a fresh browser profile: no cookies, no session).
 
     Closing a context and opening a new one is "closing the browser". Dutch is the browser language
@@ -91,8 +102,21 @@ def new_context(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
         return context
 
     yield make
+    if request.node.stash.get(_CALL_FAILED, False):
+        _screenshot_open_pages(opened, request.node.name)
     for context in opened:
         context.close()  # a no-op for a context the test closed itself (a "closed browser")
+
+
+def _screenshot_open_pages(contexts: list[Any], test_name: str) -> None:
+    """On failure, keep what the browser showed: test-artifacts/screenshots/failures/<test>-<n>.png."""
+    target = SCREENSHOTS / "failures"
+    target.mkdir(parents=True, exist_ok=True)
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in test_name)
+    pages = [p for context in contexts for p in context.pages]
+    for n, open_page in enumerate(pages, start=1):
+        with contextlib.suppress(Exception):  # a closed or crashed page has nothing to show
+            open_page.screenshot(path=str(target / f"{safe}-{n}.png"), full_page=True)
 
 
 @pytest.fixture

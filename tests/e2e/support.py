@@ -42,7 +42,8 @@ def logout(page: Any) -> None:
 
 def switch_language(page: Any, language: str) -> None:
     """Use the header's language form (a POST to Django's set_language, which returns to this page)."""
-    page.locator(f"header button[name=language][value={language}]").click()
+    with page.expect_navigation():  # set_language redirects back, also when nothing changes
+        page.locator(f"header button[name=language][value={language}]").click()
     expect(page.locator("html")).to_have_attribute("lang", language)
 
 
@@ -90,10 +91,17 @@ def save_and_continue(page: Any, expected: str) -> None:
     page.wait_for_url(f"**/{expected}/")
 
 
+def submit_step(page: Any, action: str = "next") -> None:
+    """Press "Save and continue" (``next``) or "Save draft" (``save``) and wait for the answer, which
+    may be the same URL again (a draft save, or a step with errors)."""
+    with page.expect_navigation():
+        page.locator(f"main button[name=action][value={action}]").click()
+
+
 def save_draft(page: Any) -> None:
     current = page.url
-    page.locator("main button[name=action][value=save]").click()
-    page.wait_for_url(current)
+    submit_step(page, "save")
+    assert page.url == current, f"saving a draft should stay on the step, not go to {page.url}"
     expect(page.locator("main .utrecht-alert--ok")).to_be_visible()
 
 
@@ -172,7 +180,8 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
     return page.evaluate(
-        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations",
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})).violations",
         AXE_TAGS,
     )
 
@@ -198,6 +207,31 @@ def axe_check(page: Any, label: str = "") -> None:
         f"axe: {len(violations)} WCAG A/AA violation(s) on {label or 'page'} (lang={lang}, {page.url}):\n"
         + format_violations(violations)
     )
+
+
+class A11yAudit:
+    """Collects axe violations over many pages, so one run reports every page that fails, then
+    ``assert_clean()`` fails once with all of them."""
+
+    def __init__(self) -> None:
+        self.failures: list[str] = []
+        self.checked: list[str] = []
+
+    def check(self, page: Any, label: str) -> None:
+        lang = page.locator("html").get_attribute("lang")
+        name = f"{label} [{lang}]"
+        self.checked.append(name)
+        violations = axe_violations(page)
+        if violations:
+            self.failures.append(f"{name} ({page.url}):\n{format_violations(violations)}")
+
+    def problem(self, text: str) -> None:
+        self.failures.append(text)
+
+    def assert_clean(self) -> None:
+        assert not self.failures, (
+            f"{len(self.failures)} of {len(self.checked)} page check(s) failed:\n\n" + "\n\n".join(self.failures)
+        )
 
 
 def has_horizontal_scroll(page: Any, width: int) -> tuple[bool, int]:

@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from tests.e2e.support import DRAFT_STEP_URL, SignalEntry, login, save_draft, start_signal
+from tests.e2e.support import DRAFT_STEP_URL, SignalEntry, login, save_draft, start_signal, submit_step
 from vangnet.signals.forms import SituationForm
 from vangnet.signals.models import SignalDraft
 
@@ -77,8 +77,7 @@ def test_step_with_missing_fields_shows_error_summary_and_keeps_input(page: Any,
     page.locator("#id_observed_on").fill(entry.observed_on.isoformat())
     page.locator("#id_municipality").select_option(label=entry.municipality)
     # No answer to the danger question, no form of exploitation: both are required.
-    page.locator("main button[name=action][value=next]").click()
-    page.wait_for_load_state()
+    submit_step(page, "next")
     assert page.url == step_url, f"the step should not be left with errors: {page.url}"
 
     summary = page.locator("main .vn-error-summary")

@@ -119,3 +119,20 @@ def test_pair_metrics() -> None:
     m = pair_metrics(np.array([1, 2, 3]), np.array([2, 3, 4, 5]))
     assert (m["tp"], m["fp"], m["fn"]) == (2, 1, 2)
     assert m["precision"] == pytest.approx(2 / 3) and m["recall"] == pytest.approx(0.5)
+
+
+def test_estimate_model_without_labels_on_two_sources() -> None:
+    data = generate_demo(500, seed=31)
+    encs = RecordEncoder(SECRET, rng=random.Random(4)).encode_many(data.records)
+    batch = EncodedBatch.from_encodings(encs)
+    from vangnet.linkage import estimate_model
+
+    model = estimate_model(batch, u_pairs=60_000)
+    assert 0 < model.prior < 0.01  # a probability for two random records
+    names = batch.field_names
+    birth = model.fields[names.index("birth")]
+    first = model.fields[names.index("first")]
+    # exact dates and near-identical names are much likelier among matches
+    assert birth.m[-1] / birth.u[-1] > 50 and first.m[-1] / first.u[-1] > 5
+    groups = np.array([k % 2 for k in range(len(batch))])
+    assert 0 < estimate_model(batch, groups=groups, u_pairs=60_000).prior < 0.01

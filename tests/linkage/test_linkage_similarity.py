@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -53,3 +54,16 @@ def test_threshold_filtering_and_missing_filters() -> None:
     pairs = set(zip(li.tolist(), ri.tolist(), strict=True))
     assert (0, 0) in pairs and (0, 2) in pairs and (1, 1) not in pairs and (0, 3) not in pairs
     assert dice(b"\x00" * 8, b"\x00" * 8) == 0.0
+
+
+def test_all_pairs_lookup_table_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vangnet.linkage import similarity
+
+    rng = np.random.default_rng(3)
+    words = rng.integers(0, 2**63, (17, 4)).astype(np.uint64)
+    fast = dice_all_pairs(words, words, threshold=0.3)
+    monkeypatch.setattr(similarity, "HAS_BITWISE_COUNT", False)
+    slow = dice_all_pairs(words, words, threshold=0.3)
+    assert np.allclose(fast[0], slow[0]) and (fast[1] == slow[1]).all() and (fast[2] == slow[2]).all()
+    with pytest.raises(ValueError):
+        dice_all_pairs(words, words[:, :2])

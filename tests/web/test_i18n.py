@@ -2,7 +2,8 @@
 
 The compiled ``django.mo`` is committed (a fresh machine has no gettext), so these tests catch a
 ``.po`` that was edited without running ``compilemessages``, untranslated or fuzzy entries left behind
-by ``makemessages``, and a language choice that does not reach the page.
+by ``makemessages``, and a language choice that does not reach the page. They check the project
+catalogue (``LOCALE_PATHS``) and every app-level ``<app>/locale/nl`` catalogue.
 """
 
 from __future__ import annotations
@@ -20,11 +21,16 @@ from django.conf import settings
 LC_MESSAGES = Path(settings.LOCALE_PATHS[0]) / "nl" / "LC_MESSAGES"
 PO_PATH = LC_MESSAGES / "django.po"
 MO_PATH = LC_MESSAGES / "django.mo"
+SOURCE_ROOT = Path(settings.BASE_DIR)
+#: The project catalogue first, then any app-level catalogue (makemessages fills the nearest locale dir).
+CATALOGUES = [PO_PATH, *sorted(p for p in SOURCE_ROOT.glob("*/locale/nl/LC_MESSAGES/django.po") if p != PO_PATH)]
+CATALOGUE_IDS = [str(p.relative_to(SOURCE_ROOT)) for p in CATALOGUES]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
 
 
 @dataclass
 class PoEntry:
+    path: Path
     line: int
     msgid: str = ""
     msgid_plural: str | None = None
@@ -33,7 +39,7 @@ class PoEntry:
     flags: set[str] = field(default_factory=set)
 
     def __str__(self) -> str:
-        return f"django.po line {self.line}: {self.msgid!r}"
+        return f"{self.path.relative_to(SOURCE_ROOT)} line {self.line}: {self.msgid!r}"
 
 
 def parse_po(path: Path) -> list[PoEntry]:
@@ -58,7 +64,7 @@ def parse_po(path: Path) -> list[PoEntry]:
         else:
             text = ast.literal_eval(rest)
         if keyword in ("msgctxt", "msgid") and (entry is None or entry.msgstr):
-            entry = PoEntry(line=number, flags=pending_flags)
+            entry = PoEntry(path=path, line=number, flags=pending_flags)
             pending_flags = set()
             entries.append(entry)
         assert entry is not None
@@ -78,8 +84,8 @@ def parse_po(path: Path) -> list[PoEntry]:
     return entries
 
 
-def messages() -> list[PoEntry]:
-    return [e for e in parse_po(PO_PATH) if e.msgid]
+def messages(po_path: Path = PO_PATH) -> list[PoEntry]:
+    return [e for e in parse_po(po_path) if e.msgid]
 
 
 def mo_string_count(path: Path) -> int:
@@ -96,9 +102,10 @@ def test_catalogue_files_exist() -> None:
     assert len(messages()) > 100
 
 
-def test_no_empty_or_fuzzy_entries() -> None:
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=CATALOGUE_IDS)
+def test_no_empty_or_fuzzy_entries(po_path: Path) -> None:
     problems = []
-    for entry in parse_po(PO_PATH):
+    for entry in parse_po(po_path):
         if "fuzzy" in entry.flags:
             problems.append(f"fuzzy: {entry}")
         if entry.msgid and (not entry.msgstr or not all(entry.msgstr.values())):
@@ -108,9 +115,10 @@ def test_no_empty_or_fuzzy_entries() -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_placeholders_are_kept() -> None:
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=CATALOGUE_IDS)
+def test_placeholders_are_kept(po_path: Path) -> None:
     problems = []
-    for entry in messages():
+    for entry in messages(po_path):
         sources = [entry.msgid] if entry.msgid_plural is None else [entry.msgid, entry.msgid_plural]
         wanted = sorted(set(PLACEHOLDER.findall(" ".join(sources))))
         for text in entry.msgstr.values():
@@ -119,12 +127,15 @@ def test_placeholders_are_kept() -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_mo_is_compiled_from_the_current_po() -> None:
-    with MO_PATH.open("rb") as fh:
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=CATALOGUE_IDS)
+def test_mo_is_compiled_from_the_current_po(po_path: Path) -> None:
+    mo_path = po_path.with_suffix(".mo")
+    assert mo_path.is_file(), f"{mo_path} is missing: run manage.py compilemessages -l nl"
+    with mo_path.open("rb") as fh:
         catalogue = gettext.GNUTranslations(fh)
     stale = []
     translated = 0
-    for entry in messages():
+    for entry in messages(po_path):
         if not all(entry.msgstr.values()):
             continue
         translated += 1
@@ -147,7 +158,7 @@ def test_mo_is_compiled_from_the_current_po() -> None:
                     stale.append(f"{entry} (n={n}): .mo has {got!r}, .po has {entry.msgstr[index]!r}")
     assert not stale, "run manage.py compilemessages -l nl:\n" + "\n".join(stale)
     # No strings in the .mo that the .po no longer has (+1: the header entry).
-    assert mo_string_count(MO_PATH) == translated + 1, "run manage.py compilemessages -l nl"
+    assert mo_string_count(mo_path) == translated + 1, "run manage.py compilemessages -l nl"
 
 
 def test_login_page_follows_accept_language(client) -> None:  # type: ignore[no-untyped-def]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from vangnet.cases.models import ConsentPurpose
 from vangnet.core.models import Country, Language
 from vangnet.regions.models import Municipality
+from vangnet.sharing.models import HandoverPurpose, HandoverStatus
 from vangnet.signals.input import SignalInput, validate
 from vangnet.signals.models import ExploitationForm, Gender, Indicator, SignalConsent, YesNoUnknown
 
@@ -117,3 +119,50 @@ class ProblemSerializer(serializers.Serializer):
     errors = serializers.ListField(child=serializers.DictField(child=serializers.CharField()), required=False)
 
 
+
+
+# --- handovers (vangnet.sharing) ----------------------------------------------------------------
+# The status enum stays inline (allOf): a component would take the name StatusEnum from the signal schema.
+
+
+@extend_schema_field({"type": "string", "enum": list(HandoverPurpose.values),
+                      "description": "registration, care_coordination, shelter, medical, legal_aid, residence or "
+                                     "criminal_investigation"})
+class HandoverPurposeField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=HandoverPurpose.choices, **kwargs)
+
+
+@extend_schema_field({"allOf": [{"type": "string", "enum": list(HandoverStatus.values)}],
+                      "description": "requested, accepted, declined, completed or revoked"})
+class HandoverStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=HandoverStatus.choices, **kwargs)
+
+
+class HandoverCreateSerializer(serializers.Serializer):
+    case = serializers.CharField(max_length=20, help_text="The case number, e.g. VN-2026-000123.")
+    recipient = serializers.IntegerField(min_value=1, help_text="The id of the receiving organisation.")
+    purpose = HandoverPurposeField()
+    message = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="",
+                                    help_text="Why the case is handed over. Do not write names.")
+
+
+class HandoverDeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, help_text="Why the handover is declined.")
+
+
+class HandoverSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    case_reference = serializers.CharField(source="case.reference")
+    sender = serializers.CharField(source="sender.name")
+    recipient = serializers.CharField(source="recipient.name")
+    recipient_id = serializers.IntegerField()
+    purpose = HandoverPurposeField()
+    legal_basis = serializers.CharField(help_text="A legal basis code from the register of processing activities.")
+    fields = serializers.ListField(child=serializers.CharField(), help_text="The field codes shared.")
+    status = HandoverStatusField()
+    decline_reason = serializers.CharField()
+    trace_id = serializers.CharField(help_text="The sender's trace id, carried across the handover.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()

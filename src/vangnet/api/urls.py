@@ -6,4 +6,8 @@ app_name = "api"
 urlpatterns = [
     path("signals", views.SignalCollection.as_view(), name="signals"),
     path("signals/<uuid:public_id>", views.SignalItem.as_view(), name="signal"),
+    path("handovers", views.HandoverCollection.as_view(), name="handovers"),
+    path("handovers/<uuid:public_id>", views.HandoverItem.as_view(), name="handover"),
+    path("handovers/<uuid:public_id>/accept", views.HandoverAccept.as_view(), name="handover-accept"),
+    path("handovers/<uuid:public_id>/decline", views.HandoverDecline.as_view(), name="handover-decline"),
 ]

@@ -1,4 +1,5 @@
-"""``/api/v1/signals``: organisations' own systems submit signals; retries are idempotent."""
+"""``/api/v1/signals``: organisations' own systems submit signals; retries are idempotent.
+``/api/v1/handovers``: send, accept, decline and list handovers with the same rules as the web pages."""
 
 from __future__ import annotations
 
@@ -7,18 +8,32 @@ import json
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from vangnet.accounts.models import Organisation
 from vangnet.api.models import IdempotencyRecord
 from vangnet.api.problems import problem
-from vangnet.api.serializers import ProblemSerializer, SignalCreateSerializer, SignalReceiptSerializer
+from vangnet.api.serializers import (
+    HandoverCreateSerializer,
+    HandoverDeclineSerializer,
+    HandoverSerializer,
+    ProblemSerializer,
+    SignalCreateSerializer,
+    SignalReceiptSerializer,
+)
 from vangnet.audit.context import processing_context
 from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
+from vangnet.cases.models import Case
+from vangnet.sharing.models import Handover, HandoverStatus
+from vangnet.sharing.policies import load_policies
+from vangnet.sharing.selectors import handovers_for
+from vangnet.sharing.services import HandoverNotFound, SharingRefused, request_handover, transition
 from vangnet.signals.models import Signal, Source
 from vangnet.signals.services import InvalidSignal, register_signal
 
@@ -116,3 +131,158 @@ class SignalItem(ApiContextMixin, APIView):
             log_processing("api_submission", Action.READ, subject=signal.case, obj=signal,
                            fields=["reference", "case_status", "urgency"])
         return Response(SignalReceiptSerializer(signal).data)
+
+
+# --- handovers (vangnet.sharing): the same services and rules as the web pages --------------------
+
+
+def _handover_for(organisation: Any, public_id: Any) -> Handover | None:
+    return Handover.objects.select_related("case", "sender", "recipient").filter(
+        Q(sender=organisation) | Q(recipient=organisation), public_id=public_id).first()
+
+
+def _refused(exc: SharingRefused) -> Response:
+    status = 409 if exc.slug in ("transition-not-allowed",) else 422
+    return problem(status, exc.slug, "The handover is not allowed", " ".join(exc.problems))
+
+
+class HandoverCollection(ApiContextMixin, APIView):
+    """Handovers sent or received by your organisation; send a new one.
+
+    A handover goes out only when the sharing rules allow it for the purpose, the receiving organisation's
+    type and your organisation's type, and — where the basis is consent — the person's consent for the purpose
+    is recorded as given (otherwise 422 ``consent-missing``). Send an ``Idempotency-Key``.
+    """
+
+    @extend_schema(operation_id="handovers_list", summary="Handovers sent or received by your organisation",
+                   parameters=[OpenApiParameter("direction", OpenApiTypes.STR, enum=["incoming", "outgoing"]),
+                               OpenApiParameter("status", OpenApiTypes.STR, enum=list(HandoverStatus.values))],
+                   responses={200: HandoverSerializer(many=True), **PROBLEMS(401)})
+    def get(self, request: Request) -> Response:
+        organisation = request.auth.organisation
+        handovers = handovers_for(organisation)
+        if request.query_params.get("direction") == "incoming":
+            handovers = handovers.filter(recipient=organisation)
+        elif request.query_params.get("direction") == "outgoing":
+            handovers = handovers.filter(sender=organisation)
+        if request.query_params.get("status") in HandoverStatus.values:
+            handovers = handovers.filter(status=request.query_params["status"])
+        with self.context(request):
+            log_processing("handover", Action.READ, fields=["reference", "purpose", "status", "organisations"])
+        return Response(HandoverSerializer(handovers[:500], many=True).data)
+
+    @extend_schema(
+        operation_id="handovers_create", summary="Send a handover request", parameters=[IDEMPOTENCY_KEY],
+        request=HandoverCreateSerializer,
+        responses={201: HandoverSerializer, 200: OpenApiResponse(HandoverSerializer,
+                                                                 description="Replay of an earlier request"),
+                   **PROBLEMS(400, 401, 404, 409, 422)},
+    )
+    def post(self, request: Request) -> Response:
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key or len(key) > 128:
+            return problem(400, "idempotency-key-missing", "Send an Idempotency-Key header",
+                           "Every POST needs a unique Idempotency-Key header of at most 128 characters.")
+        organisation = request.auth.organisation
+        serializer = HandoverCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        fingerprint = _fingerprint(request.data)
+        with self.context(request), transaction.atomic():
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(
+                        organisation=organisation, endpoint="handovers", key=key, request_fingerprint=fingerprint,
+                        response_status=0, response_body={})
+            except IntegrityError:
+                return _replay(organisation, "handovers", key, fingerprint)
+            case = Case.objects.filter(reference=data["case"]).first()
+            recipient = Organisation.objects.filter(pk=data["recipient"], is_active=True).first()
+            if case is None:
+                transaction.set_rollback(True)
+                return problem(404, "not-found", "Not found", "There is no such case, or you have no access to it.")
+            try:
+                handover = request_handover(case, sender=organisation, recipient=recipient, purpose=data["purpose"],
+                                            message=data["message"], actor=None)
+            except HandoverNotFound:
+                transaction.set_rollback(True)
+                return problem(404, "not-found", "Not found", "There is no such case, or you have no access to it.")
+            except SharingRefused as exc:
+                transaction.set_rollback(True)
+                return _refused(exc)
+            body = HandoverSerializer(handover).data
+            record.response_status, record.response_body = 201, body
+            record.save(update_fields=["response_status", "response_body"])
+        return Response(body, status=201, headers={"Location": f"/api/v1/handovers/{handover.public_id}"})
+
+
+def _replay(organisation: Any, endpoint: str, key: str, fingerprint: str) -> Response:
+    existing = IdempotencyRecord.objects.get(organisation=organisation, endpoint=endpoint, key=key)
+    if existing.request_fingerprint != fingerprint:
+        return problem(422, "idempotency-key-reused", "This Idempotency-Key was used for another request",
+                       "Use a new key for a new request.")
+    if existing.response_status == 0:
+        return problem(409, "request-in-progress", "The first request with this key is still running")
+    return Response(existing.response_body, status=200, headers={"Idempotent-Replayed": "true"})
+
+
+class HandoverItem(ApiContextMixin, APIView):
+    """One handover your organisation sent or received."""
+
+    @extend_schema(operation_id="handovers_retrieve", summary="One handover your organisation sent or received",
+                   responses={200: HandoverSerializer, **PROBLEMS(401, 404)})
+    def get(self, request: Request, public_id: str) -> Response:
+        handover = _handover_for(request.auth.organisation, public_id)
+        if handover is None:
+            return problem(404, "not-found", "Not found",
+                           "There is no such handover, or your organisation is no party.")
+        with self.context(request):
+            log_processing(load_policies().purposes[handover.purpose].activity, Action.READ, subject=handover.case,
+                           obj=handover, fields=["purpose", "legal_basis", "fields", "status"],
+                           legal_basis=handover.legal_basis, trace_id=handover.trace_id)
+        return Response(HandoverSerializer(handover).data)
+
+
+class _HandoverTransition(ApiContextMixin, APIView):
+    to_status = ""
+
+    def _transition(self, request: Request, public_id: str, reason: str = "") -> Response:
+        organisation = request.auth.organisation
+        handover = _handover_for(organisation, public_id)
+        if handover is None:
+            return problem(404, "not-found", "Not found",
+                           "There is no such handover, or your organisation is no party.")
+        with self.context(request):
+            try:
+                handover = transition(handover.pk, self.to_status, organisation=organisation, actor=None,
+                                      reason=reason)
+            except HandoverNotFound:
+                return problem(404, "not-found", "Not found")
+            except SharingRefused as exc:
+                return _refused(exc)
+        return Response(HandoverSerializer(handover).data)
+
+
+class HandoverAccept(_HandoverTransition):
+    """Accept a handover sent to your organisation: your organisation gets access to the case, limited to the
+    fields the purpose allows. The rules and the consent are checked again."""
+
+    to_status = HandoverStatus.ACCEPTED
+
+    @extend_schema(operation_id="handovers_accept", summary="Accept a handover", request=None,
+                   responses={200: HandoverSerializer, **PROBLEMS(401, 404, 409, 422)})
+    def post(self, request: Request, public_id: str) -> Response:
+        return self._transition(request, public_id)
+
+
+class HandoverDecline(_HandoverTransition):
+    """Decline a handover sent to your organisation, with a reason."""
+
+    to_status = HandoverStatus.DECLINED
+
+    @extend_schema(operation_id="handovers_decline", summary="Decline a handover", request=HandoverDeclineSerializer,
+                   responses={200: HandoverSerializer, **PROBLEMS(400, 401, 404, 409, 422)})
+    def post(self, request: Request, public_id: str) -> Response:
+        serializer = HandoverDeclineSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._transition(request, public_id, serializer.validated_data["reason"])

@@ -3,7 +3,8 @@
 Rules (docs/adr/0002-access-by-involvement.md):
 - An organisation sees a case only while it is involved: it reported a signal on it, leads it, or was
   handed it. Every active user of that organisation with a case-working role sees it.
-- A handover recipient sees only the sections its handover purpose allows.
+- A handover recipient sees only the fields its handover purpose allows for its organisation type (the
+  sharing policies, data); with no policy for that purpose and type it sees nothing (404).
 - The national coordinator sees every case, without identity and without the free-text account.
 - The analyst and the functional admin never see a case (figures and the log only): 404.
 A case the user may not see answers 404, never 403, so its existence is not revealed.
@@ -18,6 +19,7 @@ from django.http import Http404
 
 from vangnet.accounts.models import Role
 from vangnet.cases.models import Case, Involvement, InvolvementRole
+from vangnet.sharing.policies import sections_for
 
 #: The sections of a case page. Views and serializers render only the sections in ``CaseAccess``.
 SECTIONS = ("summary", "status", "profile", "identity", "account", "indicators", "consent", "timeline",
@@ -25,10 +27,9 @@ SECTIONS = ("summary", "status", "profile", "identity", "account", "indicators",
 ALL_SECTIONS = frozenset(SECTIONS)
 NATIONAL_SECTIONS = ALL_SECTIONS - {"identity", "account"}
 
-#: Handover purpose → sections. Issue 6 (sharing) replaces this with policies kept as data.
-PURPOSE_SECTIONS: dict[str, frozenset[str]] = {
-    "shelter": frozenset({"summary", "status", "profile", "timeline"}),
-}
+#: Handover purpose → sections comes from the sharing policies kept as data
+#: (``vangnet/sharing/data/policies.yaml``): the field codes the purpose allows for the receiving
+#: organisation's type, plus a coarse section name only when all of its fields are allowed.
 
 CASE_ROLES = frozenset({Role.REPORTER, Role.CARE_COORDINATOR, Role.SHELTER_INTAKE})
 
@@ -71,8 +72,12 @@ def resolve_access(user, case: Case) -> CaseAccess | None:  # type: ignore[no-un
             if any(r == role for r, _ in roles):
                 return CaseAccess(case, ALL_SECTIONS, f"involvement:{role}")
         sections: frozenset[str] = frozenset()
-        for _role, purpose in roles:
-            sections |= PURPOSE_SECTIONS.get(purpose, frozenset({"summary", "status"}))
+        org_type = user.organisation.type
+        for role, purpose in roles:
+            if role in (InvolvementRole.HANDOVER, InvolvementRole.SHELTER):
+                # a shelter involved through placement without a handover purpose counts as "shelter"
+                sections |= sections_for(purpose or ("shelter" if role == InvolvementRole.SHELTER else ""),
+                                         org_type)
         if sections:
             return CaseAccess(case, sections, "involvement:handover")
     if user.role == Role.NATIONAL_COORDINATOR:

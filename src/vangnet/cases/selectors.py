@@ -51,6 +51,28 @@ class WorklistFilter:
         return urlencode({k: v for k, v in self.__dict__.items() if v})
 
 
+class _KnownCountQuerySet(QuerySet[Case]):
+    """A queryset whose ``count()`` is already known, so the paginator does not count the cases again.
+
+    Only this very queryset answers from ``known_count``; every derived queryset (the page slice, a further
+    filter) is a plain clone that counts in SQL as usual.
+    """
+
+    known_count: int | None = None
+
+    def count(self) -> int:
+        if self.known_count is not None and self._result_cache is None:
+            return self.known_count
+        return super().count()
+
+
+def _with_known_count(queryset: QuerySet[Case], count: int) -> QuerySet[Case]:
+    counted = queryset._chain()  # type: ignore[attr-defined]
+    counted.__class__ = _KnownCountQuerySet
+    counted.known_count = count
+    return counted
+
+
 def worklist(user: Any, f: WorklistFilter) -> tuple[QuerySet[Case], dict[str, int]]:
     """Cases for the user's worklist, and the count per status under the same filters."""
     cases = visible_cases(user)
@@ -68,13 +90,15 @@ def worklist(user: Any, f: WorklistFilter) -> tuple[QuerySet[Case], dict[str, in
     # a case, and COUNT(DISTINCT id) would only add a sort of every matching case.
     per_status = cases.order_by().values("status").annotate(n=Count("pk", distinct=bool(f.form)))
     counts = {row["status"]: row["n"] for row in per_status}
+    total = counts.get(f.status, 0) if f.status else sum(counts.values())
     if f.status:
         cases = cases.filter(status=f.status)
     cases = cases.select_related("municipality", "lead_organisation").prefetch_related(
         Prefetch("signals", queryset=Signal.objects.only("pk", "case_id").prefetch_related("forms"),
                  to_attr="signal_list")
     ).order_by(*SORTS[f.sort], "pk")
-    return cases, {s: counts.get(s, 0) for s in CaseStatus.values}
+    # the per-status counts above already count these cases: the paginator reuses them (one query less)
+    return _with_known_count(cases, total), {s: counts.get(s, 0) for s in CaseStatus.values}
 
 
 def case_forms(case: Case) -> list[Any]:

@@ -64,59 +64,88 @@ class ProfileResult:
     level: float
 
 
-def profile_loglik(fit: FitResult) -> Callable[[float], float]:
-    """The multinomial profile log-likelihood ``N -> l(N)`` of the fitted model (see module docstring)."""
+def _profile_values(fit: FitResult, sizes: np.ndarray, beta0: np.ndarray | None = None) -> tuple[
+    np.ndarray, np.ndarray
+]:
+    """Profile log-likelihood at several population sizes at once (one batched fit); also returns the
+    fitted coefficients, usable as warm starts."""
     table = fit.table
     k = table.n_lists
     n = float(table.observed)
-    terms = fit.terms[None, :]
-    base = table.counts.astype(float)
-    excl = fit.excluded_cells()
-    exc = None if excl is None else excl[None, :]
+    terms, excl = fit.terms, fit.excluded_cells()
+    sizes = np.asarray(sizes, dtype=float)
+    n0 = np.maximum(sizes - n, 0.0)
+    y = np.repeat(table.counts.astype(float)[None, :], sizes.size, axis=0)
+    y[:, 0] = n0
+    start = np.repeat(np.asarray(fit.coefficients if beta0 is None else beta0, dtype=float)[None, :], sizes.size, 0)
+    beta, mu, _, conv, _ = newton_compact(
+        y, k, terms, start, include_dark=True, excluded=None if excl is None else np.repeat(excl[None, :], sizes.size, 0)
+    )
+    if not conv.all():
+        bad = ~conv
+        beta_b, mu_b, _, _, _ = newton_compact(
+            y[bad], k, terms, None, include_dark=True,
+            excluded=None if excl is None else np.repeat(excl[None, :], int(bad.sum()), 0),
+        )
+        beta[bad] = beta_b
+        mu[bad] = mu_b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = np.where(y > 0, y * np.log(y / mu), 0.0)
+    dev = 2.0 * np.sum(term - (y - mu), axis=1)
+    total = n + n0
+    ct = np.where(n0 > 0, n0 * np.log(np.where(n0 > 0, n0, 1.0)), 0.0) + gammaln(total + 1.0)
+    ct = ct - total * np.log(total) - gammaln(n0 + 1.0)
+    return -(dev - 2.0 * ct) / 2.0, beta
+
+
+def profile_loglik(fit: FitResult) -> Callable[[float], float]:
+    """The multinomial profile log-likelihood ``N -> l(N)`` of the fitted model (see module docstring)."""
     state = {"beta": np.array(fit.coefficients, dtype=float)}
 
     def loglik(big_n: float) -> float:
-        n0 = max(float(big_n) - n, 0.0)
-        y = base.copy()
-        y[0] = n0
-        beta, mu, _, conv, _ = newton_compact(
-            y[None, :], k, terms, state["beta"][None, :], include_dark=True, excluded=exc
-        )
-        if not conv[0]:
-            beta, mu, _, conv, _ = newton_compact(y[None, :], k, terms, None, include_dark=True, excluded=exc)
+        values, beta = _profile_values(fit, np.array([big_n]), state["beta"])
         state["beta"] = beta[0]
-        m = mu[0]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            term = np.where(y > 0, y * np.log(y / m), 0.0)
-        dev = 2.0 * float(np.sum(term - (y - m)))
-        total = n + n0
-        ct = (n0 * math.log(n0) if n0 > 0 else 0.0) + float(gammaln(total + 1.0)) - total * math.log(total)
-        ct -= float(gammaln(n0 + 1.0))
-        return -(dev - 2.0 * ct) / 2.0
+        return float(values[0])
 
     return loglik
 
 
 def profile_interval(fit: FitResult, level: float = 0.95, upper_factor: float = 3.0) -> ProfileResult:
-    """Profile-likelihood interval for the population size (Rcapture ``closedpCI.t`` convention)."""
+    """Profile-likelihood interval for the population size (Rcapture ``closedpCI.t`` convention).
+
+    The profile is first evaluated on a grid (one batched fit) to bracket the maximum and the two
+    crossings, which are then refined by Brent's methods.
+    """
     n = float(fit.table.observed)
     point = fit.total
-    f = profile_loglik(fit)
     hi_search = upper_factor * point
-    opt = minimize_scalar(lambda v: -f(v), bounds=(n, hi_search), method="bounded", options={"xatol": 1e-4})
+    f = profile_loglik(fit)
+    tol = max(1e-4, 1e-8 * point)
+    grid = n + (hi_search - n) * np.concatenate([[0.0], np.geomspace(1e-6, 1.0, 48)])
+    values, _ = _profile_values(fit, grid)
+    i = int(np.argmax(values))
+    lo_b = grid[max(i - 1, 0)]
+    hi_b = grid[min(i + 1, grid.size - 1)]
+    opt = minimize_scalar(lambda v: -f(v), bounds=(lo_b, hi_b), method="bounded", options={"xatol": tol})
     n_mle = float(opt.x)
-    lmax = -float(opt.fun)
+    lmax = max(-float(opt.fun), float(values[i]))
     cut = lmax - float(chi2.ppf(level, 1)) / 2.0
 
     def g(v: float) -> float:
         return f(v) - cut
 
     low = n
-    if g(n) < 0:
-        low = float(brentq(g, n, n_mle, xtol=1e-4))
+    below = np.nonzero((grid < n_mle) & (values < cut))[0]
+    if below.size:
+        j = int(below[-1])
+        upper_bracket = min((float(x) for x in grid[j + 1 :] if x <= n_mle), default=n_mle)
+        low = float(brentq(g, grid[j], max(upper_bracket, grid[j] + tol), xtol=tol))
     high = math.inf
-    if g(hi_search) < 0:
-        high = float(brentq(g, n_mle, hi_search, xtol=1e-4))
+    above = np.nonzero((grid > n_mle) & (values < cut))[0]
+    if above.size:
+        j = int(above[0])
+        lower_bracket = max((float(x) for x in grid[:j] if x >= n_mle), default=n_mle)
+        high = float(brentq(g, min(lower_bracket, grid[j] - tol), grid[j], xtol=tol))
     return ProfileResult(low=low, high=high, mle=n_mle, level=level)
 
 

@@ -27,7 +27,7 @@ from vangnet.linkage.encoding import (
     key_id_for,
 )
 from vangnet.linkage.index import AddResult, DedupResult, HumanDecision, Link, LinkageIndex, deduplicate
-from vangnet.linkage.matching import Decision, EncodedBatch, MatchModel, Thresholds, fit_model
+from vangnet.linkage.matching import Decision, EncodedBatch, MatchModel, Thresholds, estimate_model, fit_model
 from vangnet.linkage.normalise import (
     BirthDate,
     normalise_gender,
@@ -57,6 +57,7 @@ __all__ = [
     "Thresholds",
     "deduplicate",
     "encode_record",
+    "estimate_model",
     "fit_model",
     "key_id_for",
     "normalise_gender",

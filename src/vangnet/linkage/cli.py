@@ -75,7 +75,11 @@ def _common(p: argparse.ArgumentParser) -> None:
         "--same", type=float, default=Thresholds().same, help="match probability for 'same person'"
     )
     p.add_argument("--review", type=float, default=Thresholds().review, help="match probability for 'review'")
-    p.add_argument("--fit", action="store_true", help="re-estimate the model by EM on the candidate pairs")
+    p.add_argument(
+        "--fit",
+        action="store_true",
+        help="estimate the model from the data (random-pair u, EM for m; no labels)",
+    )
     p.add_argument("--salt", choices=("none", "birth_year"), default="none", help="salt name filters")
     p.add_argument("--xor-fold", action="store_true", help="XOR-fold the Bloom filters")
     p.add_argument("--balance", action="store_true", help="balance the Bloom filters")
@@ -132,7 +136,7 @@ def _evaluate(args: argparse.Namespace) -> int:
             f"dataset {out['dataset']}: {out['records']} records, {out['true_pairs']} true pairs, "
             f"{out['candidate_pairs']} candidate pairs (blocking recall {out['blocking_recall']:.4f})\n"
             f"precision {out['precision']:.4f}  recall {out['recall']:.4f}  F1 {out['f1']:.4f}  "
-            f"(same >= {args.same}; model {'fitted by EM' if fit else 'default'})\n"
+            f"(same >= {args.same}; model {'estimated from the data' if fit else 'default'})\n"
             f"review pairs {out['review_pairs']}; recall including review {out['recall_with_review']:.4f}\n"
             f"secret: {source}\n"
         )

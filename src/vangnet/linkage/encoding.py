@@ -461,7 +461,8 @@ class RecordEncoder:
     ) -> tuple[bytes, ...]:
         """Keyed blocking keys; each is robust to a different kind of error.
 
-        * name sound + birth year (first and last name in one namespace: order-insensitive)
+        * name sound + birth year + initial of the other name (one namespace for first and
+          last name, so swapped names block together)
         * first-name sound + last-name sound, without the date (wrong or missing dates)
         * full birth date + initial of either name (misspelt names)
         * month-day + both initials (wrong year and misspellings)
@@ -472,8 +473,9 @@ class RecordEncoder:
         keys: set[bytes] = set()
         joined = ["".join(part) for part in (first, last) if part]
         sounds = [phonetic_key(x) for x in joined]
-        for sound in sounds:
-            keys.add(self._token("block", "name+year", sound, year))
+        for k, sound in enumerate(sounds):
+            other = joined[1 - k][0] if len(joined) == 2 else ""
+            keys.add(self._token("block", "name+year+initial", sound, year, other))
         if len(joined) == 2:
             keys.add(self._token("block", "first+last", *sorted(sounds)))
             for a, b in ((0, 1), (1, 0)):

@@ -179,9 +179,10 @@ def evaluate(
 ) -> EvaluationResult:
     """Encode ``dataset``, link it from the encodings only and score the pair decisions.
 
-    With ``groups`` in the dataset only cross-source pairs count.  ``fit`` re-estimates
-    the model by EM on the candidate pairs (unsupervised: the labels are only used to
-    score the result).  ``rng_seed`` makes the random bit flips reproducible.
+    With ``groups`` in the dataset only cross-source pairs count; the labels are only
+    used to score the result.  ``rng_seed`` makes the random bit flips reproducible.
+    With ``fit`` the model is estimated from the data (u from random pairs, m by EM in
+    sessions, see :func:`~vangnet.linkage.matching.estimate_model`).
     """
     import random
 

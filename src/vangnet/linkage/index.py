@@ -26,7 +26,7 @@ from vangnet.linkage.matching import (
     Thresholds,
     candidate_pairs,
     compare_levels,
-    fit_model,
+    estimate_model,
 )
 
 __all__ = ["AddResult", "DedupResult", "HumanDecision", "Link", "LinkageIndex", "deduplicate", "score_pairs"]
@@ -73,12 +73,13 @@ def score_pairs(
     groups: npt.ArrayLike | None = None,
     workers: int = 1,
 ) -> ScoredPairs:
-    """Block, compare and score a batch; with ``fit`` the model is re-estimated by EM first."""
+    """Block, compare and score a batch; with ``fit`` the model is first estimated from the
+    batch itself (:func:`~vangnet.linkage.matching.estimate_model`, no labels)."""
     i, j, stats = candidate_pairs(batch, max_block_size=max_block_size, groups=groups)
     levels = compare_levels(batch, i, j, workers=workers)
     names = batch.field_names
     if fit:
-        model = fit_model(levels, names, start=model)
+        model = estimate_model(batch, groups=groups, start=model)
     else:
         model = (model or MatchModel.default(names)).for_fields(names)
     return ScoredPairs(i, j, levels, model.probability(levels), model, stats)

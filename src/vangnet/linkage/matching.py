@@ -36,10 +36,12 @@ __all__ = [
     "Decision",
     "EncodedBatch",
     "FieldModel",
+    "FilterColumn",
     "MatchModel",
     "Thresholds",
     "candidate_pairs",
     "compare_levels",
+    "estimate_model",
     "fit_model",
 ]
 
@@ -86,13 +88,15 @@ class Thresholds:
 
 
 @dataclass(slots=True)
-class _Filters:
+class FilterColumn:
+    """One Bloom-filter field of a batch: packed words, popcounts and presence flags."""
+
     words: U64
     counts: npt.NDArray[np.int32]
     present: npt.NDArray[np.bool_]
 
     @classmethod
-    def build(cls, values: Sequence[bytes | None]) -> _Filters:
+    def build(cls, values: Sequence[bytes | None]) -> FilterColumn:
         words = pack_filters(values)
         present = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
         return cls(words, popcount_rows(words), present)
@@ -113,15 +117,15 @@ class EncodedBatch:
     ids: list[str]
     scheme: str
     key_id: str
-    first: _Filters
-    last: _Filters
-    full: _Filters
+    first: FilterColumn
+    last: FilterColumn
+    full: FilterColumn
     birth: U64
     gender: U64
     nationality: U64
     block_keys: U64
     block_rows: IntArray
-    extra: dict[str, _Filters] = field(default_factory=dict)
+    extra: dict[str, FilterColumn] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -155,15 +159,15 @@ class EncodedBatch:
             ids=[e.record_id for e in encodings],
             scheme=scheme,
             key_id=key_id,
-            first=_Filters.build([e.first for e in encodings]),
-            last=_Filters.build([e.last for e in encodings]),
-            full=_Filters.build([e.full for e in encodings]),
+            first=FilterColumn.build([e.first for e in encodings]),
+            last=FilterColumn.build([e.last for e in encodings]),
+            full=FilterColumn.build([e.full for e in encodings]),
             birth=birth,
             gender=np.array([_tok(e.gender) for e in encodings], dtype=np.uint64),
             nationality=np.array([_tok(e.nationality) for e in encodings], dtype=np.uint64),
             block_keys=np.array(keys, dtype=np.uint64),
             block_rows=np.array(rows, dtype=np.int64),
-            extra={name: _Filters.build([e.extra.get(name) for e in encodings]) for name in extra_names},
+            extra={name: FilterColumn.build([e.extra.get(name) for e in encodings]) for name in extra_names},
         )
 
     @property
@@ -218,12 +222,9 @@ def candidate_pairs(
     if len(keys) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, BlockingStats(0, 0, 0, 0)
-    order = np.lexsort((rows, keys))
+    order = np.argsort(keys, kind="stable")
     k = keys[order]
     r = rows[order]
-    keep = np.ones(len(k), dtype=bool)
-    keep[1:] = (k[1:] != k[:-1]) | (r[1:] != r[:-1])
-    k, r = k[keep], r[keep]
     boundary = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
     sizes = np.diff(np.append(boundary, len(k)))
     big = sizes > max_block_size
@@ -231,8 +232,12 @@ def candidate_pairs(
     skipped_pairs = int((sizes[big] * (sizes[big] - 1) // 2).sum())
     a, b = _pairs_within_groups(boundary[multi].astype(np.int64), sizes[multi].astype(np.int64))
     i, j = r[a], r[b]
-    lo, hi = np.minimum(i, j), np.maximum(i, j)
-    code = np.unique(lo * n + hi)
+    code = np.minimum(i, j) * n + np.maximum(i, j)
+    del a, b, i, j
+    code.sort()  # sort-based de-duplication is much faster than np.unique's hashing here
+    if len(code):
+        code = code[np.concatenate(([True], code[1:] != code[:-1]))]
+    code = code[code // n != code % n]  # a record listed twice under one key
     i, j = code // n, code % n
     if groups is not None:
         g = np.asarray(groups)
@@ -247,12 +252,16 @@ def candidate_pairs(
 # --------------------------------------------------------------------------- comparison levels
 
 
-def _gather(f: _Filters, rows: npt.NDArray[np.intp]) -> _Filters:
+def _gather(f: FilterColumn, rows: npt.NDArray[np.intp]) -> FilterColumn:
     # np.take is several times faster than fancy indexing for row gathers.
-    return _Filters(np.take(f.words, rows, axis=0), np.take(f.counts, rows), np.take(f.present, rows))
+    return FilterColumn(np.take(f.words, rows, axis=0), np.take(f.counts, rows), np.take(f.present, rows))
 
 
-def _dice(a: _Filters, b: _Filters) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
+def _take(f: FilterColumn, rows: npt.NDArray[np.intp]) -> FilterColumn:
+    return FilterColumn(f.words[rows], f.counts[rows], f.present[rows])
+
+
+def _dice(a: FilterColumn, b: FilterColumn) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
     """Dice of row-aligned (already gathered) filters."""
     inter = popcount_rows(np.bitwise_and(a.words, b.words))
     total = a.counts + b.counts
@@ -311,11 +320,18 @@ def _compare_chunk(batch: EncodedBatch, i: npt.NDArray[np.intp], j: npt.NDArray[
     li, lj = _gather(batch.last, i), _gather(batch.last, j)
     ff, pff = _dice(fi, fj)
     ll, pll = _dice(li, lj)
-    fl, pfl = _dice(fi, lj)
-    lf, plf = _dice(li, fj)
+    straight = np.where(pff, ff, 0) + np.where(pll, ll, 0)
+    # Crossed order (first vs last) only where the straight order is not already good.
+    fl = np.zeros_like(ff)
+    lf = np.zeros_like(ff)
+    pfl = np.zeros_like(pff)
+    plf = np.zeros_like(pff)
+    low = np.flatnonzero(straight < 1.7)
+    if len(low):
+        fl[low], pfl[low] = _dice(_take(fi, low), _take(lj, low))
+        lf[low], plf[low] = _dice(_take(li, low), _take(fj, low))
     del fi, fj, li, lj
     full, pfull = _dice(_gather(batch.full, i), _gather(batch.full, j))
-    straight = np.where(pff, ff, 0) + np.where(pll, ll, 0)
     crossed = np.where(pfl, fl, 0) + np.where(plf, lf, 0)
     swap = crossed > straight + 0.1
     first = np.where(swap, fl, ff)
@@ -557,6 +573,147 @@ def fit_model(
             log(f"EM iteration {it + 1}: prior={prior:.5f} delta={delta:.2e}")
         if delta < tol:
             break
+    fields = tuple(
+        FieldModel(f.name, tuple(float(x) for x in m[c]), tuple(float(x) for x in u[c]))
+        for c, f in enumerate(model.fields)
+    )
+    return MatchModel(fields, prior)
+
+
+def _frequencies(levels: np.ndarray, n_levels: int, smoothing: float) -> np.ndarray:
+    col = levels[levels >= 0]
+    counts = np.bincount(col, minlength=n_levels)[:n_levels] + smoothing
+    return counts / counts.sum()
+
+
+def _random_pairs(
+    n: int, count: int, rng: np.random.Generator, groups: np.ndarray | None
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    i = rng.integers(0, n, count)
+    j = rng.integers(0, n, count)
+    keep = i != j
+    if groups is not None:
+        keep &= groups[i] != groups[j]
+    return i[keep].astype(np.intp), j[keep].astype(np.intp)
+
+
+def _same_token_pairs(
+    tokens: U64, rng: np.random.Generator, groups: np.ndarray | None, limit: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], int]:
+    """Pairs of records sharing a (non-zero) token; returns a sample and the exact total."""
+    rows = np.flatnonzero(tokens != 0)
+    order = rows[np.argsort(tokens[rows], kind="stable")]
+    k = tokens[order]
+    boundary = np.flatnonzero(np.concatenate(([True], k[1:] != k[:-1])))
+    sizes = np.diff(np.append(boundary, len(k)))
+    multi = sizes >= 2
+    a, b = _pairs_within_groups(boundary[multi].astype(np.int64), sizes[multi].astype(np.int64))
+    i, j = order[a], order[b]
+    if groups is not None:
+        cross = groups[i] != groups[j]
+        i, j = i[cross], j[cross]
+    total = len(i)
+    if total > limit:
+        pick = rng.choice(total, limit, replace=False)
+        i, j = i[pick], j[pick]
+    return i.astype(np.intp), j.astype(np.intp), total
+
+
+def _session_em(
+    levels: np.ndarray, fields: list[int], m: list[np.ndarray], u: list[np.ndarray], max_iter: int, tol: float
+) -> tuple[list[np.ndarray], float]:
+    """EM for m (u fixed) over the given columns only; returns new m's and the session prior."""
+    patterns, counts = np.unique(levels[:, fields], axis=0, return_counts=True)
+    counts = counts.astype(float)
+    prior = 0.5
+    m = [x.copy() for x in m]
+    for _ in range(max_iter):
+        log_m = np.zeros(len(patterns))
+        log_u = np.zeros(len(patterns))
+        for c, f in enumerate(fields):
+            col = patterns[:, c]
+            ok = col >= 0
+            log_m[ok] += np.log(m[f][col[ok]])
+            log_u[ok] += np.log(u[f][col[ok]])
+        a = math.log(prior) + log_m
+        b = math.log(1 - prior) + log_u
+        post = 1.0 / (1.0 + np.exp(np.clip(b - a, -700, 700)))
+        wm = post * counts
+        new_prior = min(max(float(wm.sum() / counts.sum()), 1e-6), 1 - 1e-6)
+        delta = abs(new_prior - prior)
+        for c, f in enumerate(fields):
+            cm = _level_counts(patterns[:, c], len(m[f]), wm) + 0.5
+            new = cm / cm.sum()
+            delta = max(delta, float(np.abs(new - m[f]).max()))
+            m[f] = new
+        prior = new_prior
+        if delta < tol:
+            break
+    return m, prior
+
+
+def estimate_model(
+    batch: EncodedBatch,
+    *,
+    groups: npt.ArrayLike | None = None,
+    start: MatchModel | None = None,
+    u_pairs: int = 400_000,
+    session_limit: int = 300_000,
+    max_iter: int = 200,
+    tol: float = 1e-6,
+    seed: int = 0,
+) -> MatchModel:
+    """Unsupervised estimate of the model from the batch itself (no labels).
+
+    Like Splink's workflow: u from random pairs (almost all non-matches); m by EM in two
+    sessions that each leave out the field they condition on, so blocking does not
+    correlate the fields: pairs with the same full birth date (estimates the name, gender,
+    nationality and extra m's) and pairs whose first and last names both agree closely
+    (estimates the birth-date m's).  The prior for a candidate pair follows from the
+    number of matches implied by the birth-date session.
+    """
+    rng = np.random.default_rng(seed)
+    g = None if groups is None else np.asarray(groups)
+    names = batch.field_names
+    model = (start or MatchModel.default(names)).for_fields(names)
+    n_levels = [len(f.m) for f in model.fields]
+    n = len(batch)
+    ri, rj = _random_pairs(n, u_pairs, rng, g)
+    if len(ri) == 0:
+        return model
+    rl = compare_levels(batch, ri, rj)
+    u = [_frequencies(rl[:, c], n_levels[c], 0.5) for c in range(len(names))]
+    m = [np.asarray(f.m, dtype=float) for f in model.fields]
+    birth = names.index("birth")
+    # Session 1: same full birth date -> everything but the date.
+    ai, aj, total_same_date = _same_token_pairs(
+        batch.birth[:, BIRTH_PARTS.index("ymd")], rng, g, session_limit
+    )
+    prior_a = None
+    if len(ai) >= 50:
+        la = compare_levels(batch, ai, aj)
+        others = [c for c in range(len(names)) if c != birth]
+        m, prior_a = _session_em(la, others, m, u, max_iter, tol)
+    # Session 2: both names agree closely -> the date (and gender, nationality).
+    i, j, _ = candidate_pairs(batch, groups=g)
+    if len(i):
+        cand = compare_levels(batch, i, j)
+        top = len(DICE_BANDS)
+        strong = (cand[:, 0] >= top - 1) & (cand[:, 1] >= top - 1)
+        if strong.sum() >= 50:
+            m_b, _ = _session_em(cand[strong], [birth], m, u, max_iter, tol)
+            m[birth] = m_b[birth]
+    # Prior: matches implied by session 1 spread over all comparable pairs, then the
+    # enrichment of the candidate pairs follows from Bayes' rule at prediction time.
+    if g is None:
+        all_pairs = n * (n - 1) / 2
+    else:
+        _, counts = np.unique(g, return_counts=True)
+        all_pairs = (counts.sum() ** 2 - (counts**2).sum()) / 2
+    prior = model.prior
+    if prior_a is not None and all_pairs > 0:
+        matches = prior_a * total_same_date / max(m[birth][-1], 1e-6)
+        prior = min(max(matches / all_pairs, 1e-12), 0.5)
     fields = tuple(
         FieldModel(f.name, tuple(float(x) for x in m[c]), tuple(float(x) for x in u[c]))
         for c, f in enumerate(model.fields)

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001, RUF002, RUF003  (transliteration tables hold look-alike letters on purpose)
+# ruff: noqa: RUF002, RUF003  (transliteration tables hold look-alike letters on purpose)
 """Normalisation of identifying fields before encoding.
 
 Everything here runs *where the name is* (on the clear-text record) and produces

@@ -85,25 +85,41 @@ def dice_pairs(
 
 
 def dice_all_pairs(
-    left: U64, right: U64, *, threshold: float = 0.0, block_rows: int = 64
+    left: U64, right: U64, *, threshold: float = 0.0, block_rows: int = 128
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """All-pairs Dice between two sets of filters, keeping pairs with score >= ``threshold``.
 
-    Returns ``(scores, left_index, right_index)``.  Works in row blocks so memory stays
-    bounded at ``block_rows * len(right) * words`` words.
+    Returns ``(scores, left_index, right_index)``.  Works on ``block_rows`` left rows at a
+    time and accumulates the popcount of one 64-bit word column after the other into a
+    ``(block_rows, len(right))`` ``uint16`` matrix, so no 3-D temporary is needed.
     """
+    if left.shape[1] != right.shape[1]:
+        raise ValueError("filters of different lengths cannot be compared")
+    if left.shape[1] * 64 > 65535:
+        raise ValueError("filters longer than 65535 bits are not supported")
     lc = popcount_rows(left)
     rc = popcount_rows(right)
+    right_t = np.ascontiguousarray(right.T)
     scores: list[np.ndarray] = []
     li: list[np.ndarray] = []
     ri: list[np.ndarray] = []
     for start in range(0, len(left), block_rows):
         block = left[start : start + block_rows]
-        inter = popcount_rows(np.bitwise_and(block[:, None, :], right[None, :, :]))
+        inter = np.zeros((len(block), len(right)), dtype=np.uint16)
+        tmp = np.empty((len(block), len(right)), dtype=np.uint64)
+        for w in range(left.shape[1]):
+            np.bitwise_and(block[:, w : w + 1], right_t[w][None, :], out=tmp)
+            if HAS_BITWISE_COUNT:
+                inter += np.bitwise_count(tmp)
+            else:
+                inter += _TABLE[tmp.view(np.uint8)].reshape(*tmp.shape, 8).sum(axis=-1, dtype=np.uint16)
         total = lc[start : start + block_rows, None] + rc[None, :]
-        sim = np.where(total > 0, 2.0 * inter / np.maximum(total, 1), 0.0).astype(np.float32)
-        rows, cols = np.nonzero(sim >= threshold)
-        scores.append(sim[rows, cols])
+        keep = 2.0 * inter >= threshold * total
+        if threshold > 0:
+            keep &= total > 0
+        rows, cols = np.nonzero(keep)
+        t = total[rows, cols]
+        scores.append(np.where(t > 0, 2.0 * inter[rows, cols] / np.maximum(t, 1), 0.0).astype(np.float32))
         li.append(rows + start)
         ri.append(cols)
     if not scores:

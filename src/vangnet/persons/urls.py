@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from vangnet.persons import views
 
 app_name = "persons"
-urlpatterns: list = []
+urlpatterns = [
+    path("review/", views.review_queue, name="review"),
+    path("review/decide/", views.decide, name="decide"),
+]

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class SharingConfig(AppConfig):
     name = "vangnet.sharing"
     label = "sharing"
+
+    def ready(self) -> None:
+        from vangnet.cases.panels import CasePanel, register
+        from vangnet.sharing import checks, receivers  # noqa: F401  (registers the check and receivers)
+        from vangnet.sharing.panels import sharing_panel_context
+
+        register(CasePanel(key="sharing", order=50, template="sharing/_case_panel.html", section="handover",
+                           context=sharing_panel_context))

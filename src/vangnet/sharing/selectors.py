@@ -44,7 +44,8 @@ def standing(organisation: Organisation | None, case: Case) -> Standing:
         return Standing(False, frozenset())
     rows = Involvement.objects.active().filter(case=case, organisation=organisation).values_list("role", "purpose")
     full = any(role in (InvolvementRole.LEAD, InvolvementRole.REPORTER) for role, _p in rows)
-    purposes = frozenset(p for role, p in rows if role in (InvolvementRole.HANDOVER, InvolvementRole.SHELTER) and p)
+    purposes = frozenset(p or ("shelter" if role == InvolvementRole.SHELTER else "") for role, p in rows
+                         if role in (InvolvementRole.HANDOVER, InvolvementRole.SHELTER)) - {""}
     return Standing(full, purposes)
 
 
@@ -113,7 +114,7 @@ def decide(case: Case, sender: Organisation, recipient: Organisation | None, pur
     elif standing(recipient, case).full:
         decision.problems.append(_("%(org)s already has full access to this case.") % {"org": recipient.name})
     elif Handover.objects.filter(case=case, recipient=recipient, purpose=purpose, status__in=OPEN_STATUSES).exclude(
-            pk=getattr(exclude, "pk", None)).exists():
+            pk=exclude.pk if exclude is not None else 0).exists():
         decision.problems.append(_("There is already an open handover to %(org)s for this purpose.")
                                  % {"org": recipient.name})
     policy = policies.policy_for(purpose, recipient.type)
@@ -246,5 +247,6 @@ def case_handovers(case: Case) -> list[Handover]:
 
 def access_report(case: Case) -> QuerySet[ProcessingLogEntry]:
     """Every processing of the person's data, leaving out what the register marks confidential."""
-    return ProcessingLogEntry.objects.filter(subject_pseudonym=case.pseudonym, activity__confidential=False).select_related(
-        "activity", "legal_basis", "organisation").order_by("at")
+    return ProcessingLogEntry.objects.filter(
+        subject_pseudonym=case.pseudonym, activity__confidential=False,
+    ).select_related("activity", "legal_basis", "organisation").order_by("at")

@@ -37,7 +37,7 @@ class HandoverNotFound(Exception):
 
 def _label(actor: Any) -> str:
     ctx = current()
-    if actor is not None and getattr(actor, "username", ""):
+    if actor is not None and getattr(actor, "username", None):
         return str(actor.username)
     return ctx.actor_label if ctx else "system"
 
@@ -59,7 +59,8 @@ def request_handover(case: Case, *, sender: Organisation, recipient: Organisatio
             raise HandoverNotFound
         decision = decide(case, sender, recipient, purpose)
         if not decision.allowed or recipient is None or decision.policy is None:
-            raise SharingRefused(decision.problems, "consent-missing" if decision.consent_missing else "sharing-refused")
+            raise SharingRefused(decision.problems,
+                                 "consent-missing" if decision.consent_missing else "sharing-refused")
         ctx = current()
         trace_id = ctx.trace_id if ctx else new_trace_id()
         now = timezone.now()
@@ -81,7 +82,8 @@ def request_handover(case: Case, *, sender: Organisation, recipient: Organisatio
         p = _purpose(handover)
         if not _confidential(p.activity):
             add_event(case, CaseEvent.Kind.HANDOVER,
-                      _("Handover requested to %(org)s for “%(purpose)s”") % {"org": recipient.name, "purpose": p.label},
+                      _("Handover requested to %(org)s for “%(purpose)s”")
+                      % {"org": recipient.name, "purpose": p.label},
                       actor=_user(actor), organisation=sender, at=now)
         log_processing(p.activity, Action.CREATE, subject=case, obj=handover, fields=handover.fields,
                        legal_basis=handover.legal_basis, organisation=sender, trace_id=trace_id,

@@ -66,6 +66,23 @@ MESSAGES = {
     "no_free_place": _("No free place"),
 }
 
+#: Short names of the exclusion criteria, for the summary "left out by …".
+EXCLUSION_LABELS = {
+    "type_no": _("Type of place does not fit"),
+    "gender_no": _("Does not admit this gender"),
+    "age_no": _("Age outside the admitted range"),
+    "children_no": _("Children cannot come along"),
+    "lvb_no": _("Does not admit LVB"),
+    "addiction_no": _("Does not admit addiction"),
+    "psychiatric_no": _("No psychiatric care"),
+    "wheelchair_no": _("Not wheelchair accessible"),
+    "exploitation_municipality": _("In the municipality of the exploitation"),
+    "exploitation_region": _("In the police region of the exploitation"),
+    "adjacent_region": _("In a neighbouring police region"),
+    "avoided_municipality": _("In a municipality to avoid"),
+    "no_free_place": _("No free place"),
+}
+
 
 @dataclass(frozen=True)
 class Reason:

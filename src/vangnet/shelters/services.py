@@ -33,10 +33,10 @@ from vangnet.shelters.models import (
     NotificationKind,
     PlaceBlock,
     PlaceCapacity,
-    PlaceSlot,
     Placement,
     PlacementRequest,
     PlacementStatus,
+    PlaceSlot,
     PlaceType,
     RequestStatus,
     ShelterLocation,
@@ -378,8 +378,8 @@ def _expire(placement_id: int, now: datetime.datetime) -> bool:
     req = placement.request
     _release(placement, PlacementStatus.EXPIRED, now)
     PlacementRequest.objects.filter(pk=req.pk, status=RequestStatus.RESERVED).update(status=RequestStatus.OPEN)
-    _event(req.case, _("Reservation expired without an answer: %(place)s") % {"place": _place_label(placement.capacity)},
-           None, at=now)
+    _event(req.case, _("Reservation expired without an answer: %(place)s")
+           % {"place": _place_label(placement.capacity)}, None, at=now)
     log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement, fields=["status"],
                    changes={"status": {"old": PlacementStatus.HELD, "new": PlacementStatus.EXPIRED}})
     notify(req.requesting_organisation_id, NotificationKind.HOLD_EXPIRED,
@@ -425,8 +425,8 @@ def accept(placement_id: int, *, actor: Any, now: datetime.datetime | None = Non
         PlacementRequest.objects.filter(pk=req.pk).update(status=RequestStatus.ACCEPTED)
         case_services.involve(req.case, placement.capacity.location.provider, InvolvementRole.SHELTER,
                               purpose="shelter", actor=actor, at=now)
-        _event(req.case, _("The shelter accepted the placement: %(place)s") % {"place": _place_label(placement.capacity)},
-               actor, at=now)
+        _event(req.case, _("The shelter accepted the placement: %(place)s")
+               % {"place": _place_label(placement.capacity)}, actor, at=now)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement, fields=["status", "decided_at"],
                        changes={"status": {"old": PlacementStatus.HELD, "new": PlacementStatus.ACCEPTED}})
         notify(req.requesting_organisation_id, NotificationKind.ANSWER,
@@ -510,7 +510,8 @@ def discharge(placement_id: int, *, actor: Any, discharge_date: datetime.date, d
         placement = _provider_placement(placement_id, actor)
         if placement.status != PlacementStatus.ADMITTED:
             raise InvalidState(_("Only an admitted person can be discharged."))
-        if discharge_date < placement.admission_date or discharge_date > timezone.localdate(now):
+        admitted_on = placement.admission_date or timezone.localdate(now)
+        if discharge_date < admitted_on or discharge_date > timezone.localdate(now):
             raise PlacementError(_("The discharge date must be between the admission date and today."))
         req = placement.request
         placement.discharge_date, placement.discharge_destination = discharge_date, destination
@@ -518,8 +519,8 @@ def discharge(placement_id: int, *, actor: Any, discharge_date: datetime.date, d
         _release(placement, PlacementStatus.DISCHARGED, now)
         PlacementRequest.objects.filter(pk=req.pk).update(status=RequestStatus.DISCHARGED, closed_at=now)
         _event(req.case, _("Left the shelter on %(date)s; destination: %(destination)s")
-               % {"date": discharge_date.strftime("%d-%m-%Y"), "destination": placement.get_discharge_destination_display()},
-               actor, at=now)
+               % {"date": discharge_date.strftime("%d-%m-%Y"),
+                  "destination": placement.get_discharge_destination_display()}, actor, at=now)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement,
                        fields=["status", "discharge_date", "discharge_destination"],
                        changes={"status": {"old": PlacementStatus.ADMITTED, "new": PlacementStatus.DISCHARGED},

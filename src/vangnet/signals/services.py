@@ -14,9 +14,11 @@ from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
 from vangnet.cases import services as case_services
 from vangnet.cases.models import Case, CaseEvent, ConsentStatus, InvolvementRole
+from vangnet.signals import events
 from vangnet.signals.catalogue import catalogue_info
 from vangnet.signals.input import SignalInput, validate
 from vangnet.signals.models import IDENTIFYING_FIELDS, Signal, SignalConsent, SignalDraft, Source
+from vangnet.triage import services as triage_services
 
 
 class InvalidSignal(Exception):
@@ -90,8 +92,11 @@ def register_signal(
                 case_services.record_consent(case, purpose=purpose, status=status,
                                              obtained_by=data.consent_obtained_by,
                                              obtained_on=data.consent_obtained_on, actor=actor)
+        triage_services.triage_case(case, actor=actor, trigger="signal", at=now)
         if draft is not None:
             draft.delete()
+        signal_id = signal.pk
+        transaction.on_commit(lambda: events.signal_registered.send(sender=Signal, signal_id=signal_id))
     return signal
 
 

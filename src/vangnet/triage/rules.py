@@ -46,7 +46,8 @@ class Fact:
     def domain(self) -> list[Any]:
         """Every value this fact can take (for a set fact: every subset, as a frozenset)."""
         if self.type == "set":
-            return [frozenset(c) for n in range(len(self.values) + 1) for c in itertools.combinations(self.values, n)]
+            return [frozenset(c) for n in range(len(self.values) + 1)
+                    for c in itertools.combinations(self.values, n)]
         return list(self.values)
 
     def coerce(self, value: Any, where: str) -> Any:
@@ -57,7 +58,9 @@ class Fact:
         return value
 
 
-Condition = tuple[Any, ...]  # ("always",) | ("is", fact, value) | ("in", fact, frozenset) | ("contains", ...) | ("all", [..]) ...
+#: ("always",) | ("is", fact, value) | ("in", fact, values) | ("contains", fact, value) | ("all"|"any", conds)
+#: | ("not", cond)
+Condition = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,8 @@ def _compile(raw: Any, facts: Mapping[str, Fact], where: str) -> Condition:
         if op == "contains" and fact.type == "set":
             return ("contains", name, fact.coerce(raw["contains"], where))
         raise RuleFileError(f"{where}: `{op}` cannot be used with fact {name!r} of type {fact.type}")
-    raise RuleFileError(f"{where}: unknown condition {raw!r} (use always, fact/is, fact/in, fact/contains, all, any, not)")
+    raise RuleFileError(
+        f"{where}: unknown condition {raw!r} (use always, fact/is, fact/in, fact/contains, all, any, not)")
 
 
 def _facts_in(condition: Condition) -> set[str]:
@@ -215,6 +219,7 @@ def parse(data: Mapping[str, Any]) -> RuleSet:
         if f.get("from") not in ("signal", "triage"):
             raise RuleFileError(f"{where}: `from` is signal or triage")
         values: tuple[Any, ...]
+        default: Any
         if ftype == "bool":
             values, default = (True, False), False
         elif ftype == "tristate":
@@ -226,7 +231,8 @@ def parse(data: Mapping[str, Any]) -> RuleSet:
             default = frozenset() if ftype == "set" else f.get("default", values[-1])
             if ftype == "enum" and default not in values:
                 raise RuleFileError(f"{where}: default {default!r} is not one of its values")
-        value_labels = {str(k): _text(v, f"{where}.value_labels.{k}") for k, v in (f.get("value_labels") or {}).items()}
+        value_labels = {str(k): _text(v, f"{where}.value_labels.{k}")
+                        for k, v in (f.get("value_labels") or {}).items()}
         if ftype in ("enum", "set") and set(value_labels) != set(values):
             raise RuleFileError(f"{where}: give a label for every value")
         facts[name] = Fact(name, ftype, f["from"], _text(f.get("label"), f"{where}.label"), values, value_labels,
@@ -277,7 +283,8 @@ def parse(data: Mapping[str, Any]) -> RuleSet:
                       needs, steps, tuple(rules))
     for rule in rules:
         if ruleset.conflicting_steps(rule.route):
-            raise RuleFileError(f"rule {rule.id}: recommends mutually exclusive steps {ruleset.conflicting_steps(rule.route)}")
+            conflicts = ruleset.conflicting_steps(rule.route)
+            raise RuleFileError(f"rule {rule.id}: recommends mutually exclusive steps {conflicts}")
     return ruleset
 
 

@@ -15,7 +15,13 @@ NAVIGATION = [
                                        Role.REPORTER}),
     ("signals:mine", _("My signals"), {Role.REPORTER, Role.CARE_COORDINATOR, Role.SHELTER_INTAKE,
                                        Role.NATIONAL_COORDINATOR}),
+    ("sharing:list", _("Handovers"), {Role.REPORTER, Role.CARE_COORDINATOR, Role.SHELTER_INTAKE}),
+    ("shelters:index", _("Shelter placement"), {Role.CARE_COORDINATOR, Role.NATIONAL_COORDINATOR,
+                                                Role.SHELTER_INTAKE, Role.REPORTER}),
+    ("persons:review", _("Same person?"), {Role.NATIONAL_COORDINATOR}),
     ("audit:log", _("Processing log"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
+    ("sharing:policies", _("Sharing rules"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
+    ("triage:rules", _("Triage rules"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
     ("audit:register", _("Register of processing"), None),
 ]
 

@@ -4,7 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from vangnet.audit.context import processing_context
 from vangnet.demo.generator import DemoGenerator
+from vangnet.persons.services import link_all
 from vangnet.demo.organisations import DEMO_PASSWORD, create_organisations, create_users
 from vangnet.signals.models import Signal
 
@@ -26,6 +28,10 @@ class Command(BaseCommand):
             result = DemoGenerator(seed=options["seed"]).run(signals=options["signals"])
             self.stdout.write(f"Generated {result.signals} signals ({result.repeat_persons} repeat reports "
                               "under spelling variants).")
+            with processing_context(actor_label="system:demo"):
+                linked = link_all()
+            self.stdout.write(f"Linked {linked['encodings']} identified signals into {linked['clusters']} persons; "
+                              f"{linked['review']} pairs wait for review.")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in logins:

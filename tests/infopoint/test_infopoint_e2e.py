@@ -1,0 +1,107 @@
+"""Browser test of the public guide: a doctor's first question to a desk's phone number, in Dutch and in
+English, with axe-core (WCAG 2.0/2.1 A and AA) passing on every page on the way. No login.
+
+Minimal Playwright fixtures of our own (Debian's /usr/bin/chromium), so this module does not depend on
+the shape of tests/e2e/conftest.py. See tests/e2e/conftest.py for why DJANGO_ALLOW_ASYNC_UNSAFE is set.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vangnet.infopoint import content
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+AXE_JS = Path(__file__).resolve().parents[1] / "e2e" / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def infopoint_browser() -> Iterator[Any]:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)", pytrace=False)
+        pytest.skip("Debian chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def axe(page: Any, label: str) -> None:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    violations = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations", AXE_TAGS)
+    assert not violations, f"axe on {label} ({page.url}): " + "; ".join(
+        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in violations)
+
+
+@pytest.mark.parametrize("language, locale", [("nl", "nl-NL"), ("en", "en-GB")])
+def test_doctor_finds_the_desk_phone_number(infopoint_browser: Any, live_server: Any, language: str,
+                                            locale: str) -> None:
+    from playwright.sync_api import expect
+
+    context = infopoint_browser.new_context(base_url=live_server.url, locale=locale)
+    context.set_default_timeout(15_000)
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    try:
+        page.goto("/info/")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        axe(page, "information point home")
+        page.locator("main a[href='/info/guide/']").first.click()
+        page.wait_for_url("**/info/guide/")
+        axe(page, "guide start")
+        # The doctor's path: who I am -> not in danger now -> adult -> patient wants help -> advice.
+        for choice in ("care_danger", "care_minor", "care_consent", "care_refer"):
+            page.locator(f"main a[data-next='{choice}']").click()
+            page.wait_for_url(f"**/info/guide/{choice}/")
+            expect(page.locator("h1")).to_have_count(1)
+            axe(page, f"guide {choice}")
+        guide_text = content.guide()["nodes"]["care_danger"]["question"][language]
+        assert guide_text  # the text comes from the data file, in this language
+        page.locator("#id_municipality").select_option(value="GM0344")  # Utrecht
+        page.locator("main .vn-desk-finder button[type=submit]").click()
+        page.wait_for_url("**municipality=GM0344**")
+        phone = content.desks().regions["MN"].phone
+        expect(page.locator("#desk .vn-desk-phone")).to_have_text(phone)
+        tel = "tel:" + phone.replace(" ", "").replace("-", "")
+        expect(page.locator("#desk .vn-desk-phone")).to_have_attribute("href", tel)
+        axe(page, "advice with desk")
+        # print view: the form and options disappear, the advice and the number stay
+        page.emulate_media(media="print")
+        expect(page.locator(".vn-desk-finder")).to_be_hidden()
+        expect(page.locator("#desk .vn-desk-phone")).to_be_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_public_pages_pass_axe(infopoint_browser: Any, live_server: Any, language: str) -> None:
+    context = infopoint_browser.new_context(base_url=live_server.url)
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    try:
+        for url in ("/info/signs/", "/info/what-to-do/", "/info/contact/?municipality=GM0363", "/info/questions/new/"):
+            page.goto(url)
+            axe(page, url)
+        page.locator("main form[method=post] button[type=submit]").click()  # empty form: error state
+        page.wait_for_load_state()
+        axe(page, "question form with errors")
+    finally:
+        context.close()

@@ -1,0 +1,121 @@
+"""Uniqueness without names: encodings per signal, clusters into persons, human decisions."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.db import connection
+
+from tests.conftest import signal_input
+from vangnet.audit.context import processing_context
+from vangnet.persons import services
+from vangnet.persons.models import MatchDecision, PossibleMatch, SignalEncoding
+from vangnet.persons.selectors import person_counts
+from vangnet.signals.services import register_signal
+
+NAMES = ("Olumide", "Adeyemi", "Olumidé", "Adeyemmi", "Ionescu", "Ionesco", "Mihaela")
+
+
+def register(cast, **overrides):
+    with processing_context(actor=cast.reporter):
+        return register_signal(signal_input(**overrides), organisation=cast.reporter.organisation,
+                               actor=cast.reporter)
+
+
+def test_spelling_variants_of_one_person_end_in_one_cluster(cast):
+    first = register(cast)
+    second = register(cast, given_names="Olumidé", family_name="Adeyemmi")
+    other = register(cast, given_names="Mihaela", family_name="Ionescu", birth_date=datetime.date(1987, 1, 9),
+                     nationality=None)
+    for signal in (first, second, other):
+        services.link_signal(signal.pk)
+    clusters = dict(SignalEncoding.objects.values_list("signal_id", "cluster_id"))
+    assert clusters[first.pk] == clusters[second.pk] != clusters[other.pk]
+    first.case.refresh_from_db()
+    second.case.refresh_from_db()
+    assert first.case.person_key == second.case.person_key  # two cases, one person
+    counts = person_counts()
+    assert (counts.signals, counts.persons_identified) == (3, 2)
+
+
+def test_anonymous_signals_are_not_encoded_but_still_counted(cast):
+    signal = register(cast, is_identified=False, given_names="", family_name="", birth_date=None,
+                      estimated_age=30)
+    services.link_signal(signal.pk)
+    assert not SignalEncoding.objects.exists()
+    assert person_counts().persons_estimate == 1
+
+
+def test_a_human_decision_overrides_the_score_and_can_be_withdrawn(cast):
+    first, second = register(cast), register(cast, given_names="Olumidé", family_name="Adeyemmi")
+    services.link_all()
+    a, b = (f"s{first.pk}", f"s{second.pk}")
+    assert SignalEncoding.objects.get(record_id=a).cluster_id == SignalEncoding.objects.get(record_id=b).cluster_id
+    with processing_context(actor=cast.national):
+        services.decide(a, b, same=False, actor=cast.national, note="different mothers' names")
+    assert SignalEncoding.objects.get(record_id=a).cluster_id != SignalEncoding.objects.get(record_id=b).cluster_id
+    with processing_context(actor=cast.national):
+        services.decide(a, b, same=None, actor=cast.national)
+    assert SignalEncoding.objects.get(record_id=a).cluster_id == SignalEncoding.objects.get(record_id=b).cluster_id
+    assert MatchDecision.objects.count() == 2  # the history stays
+
+
+def test_a_different_secret_gives_encodings_that_never_match(cast, settings):
+    first = register(cast)
+    services.link_signal(first.pk)
+    settings.PSEUDONYMISATION_SECRET = "another-secret-entirely"
+    second = register(cast)  # the very same person
+    services.link_signal(second.pk)
+    rows = {r.signal_id: r for r in SignalEncoding.objects.all()}
+    assert rows[first.pk].key_id != rows[second.pk].key_id
+    index, current = services.build_index()
+    assert [r.signal_id for r in current] == [second.pk]  # old-secret encodings are not compared
+
+
+def test_database_holds_no_name_in_the_clear_after_identified_signals(cast):
+    register(cast)
+    register(cast, given_names="Mihaela", family_name="Ionescu")
+    services.link_all()
+    found = []
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            table = model._meta.db_table
+            columns = [f.column for f in model._meta.concrete_fields
+                       if f.get_internal_type() in {"CharField", "TextField", "JSONField"}]
+            for column in columns:
+                cursor.execute(f"SELECT {connection.ops.quote_name(column)} FROM {connection.ops.quote_name(table)}")  # noqa: S608
+                for (value,) in cursor.fetchall():
+                    text = str(value or "")
+                    found += [(table, column, name) for name in NAMES if name.lower() in text.lower()]
+    assert found == []
+
+
+REVIEW = {who: 404 for who in ("reporter", "colleague", "outsider", "coordinator", "other_coordinator",
+                               "analyst", "admin")} | {"national": 200}
+
+
+@pytest.mark.parametrize("who", sorted(REVIEW))
+def test_only_the_national_coordinator_reviews(who, cast, logged_in):
+    first, second = register(cast), register(cast, given_names="Olu", family_name="Adeyemi")
+    services.link_all()
+    client = logged_in(getattr(cast, who))
+    assert client.get("/persons/review/").status_code == REVIEW[who]
+    response = client.post("/persons/review/decide/", {"record_a": f"s{first.pk}", "record_b": f"s{second.pk}",
+                                                        "decision": "different"})
+    assert response.status_code == (302 if who == "national" else 404)
+    assert MatchDecision.objects.exists() == (who == "national")
+
+
+def test_review_page_shows_evidence_without_names(cast, logged_in, settings):
+    settings.LINKAGE_REVIEW_THRESHOLD = 0.0  # every compared pair below "same" waits for review
+    first = register(cast)
+    second = register(cast, family_name="Adebayo", birth_date=datetime.date(1989, 7, 1))
+    services.link_all()
+    pairs = {frozenset(p) for p in PossibleMatch.objects.values_list("record_a", "record_b")}
+    assert frozenset({f"s{first.pk}", f"s{second.pk}"}) in pairs
+    page = logged_in(cast.national).get("/persons/review/").content.decode()
+    for name in ("Olumide", "Adeyemi", "Adebayo"):
+        assert name not in page
+    assert first.reference in page and second.reference in page
