@@ -315,6 +315,10 @@ def bench_dice(quick: bool) -> None:
     rng = np.random.default_rng(0)
     # ~25 % fill, like real name filters.
     bits = rng.random((2 * n, 1024)) < 0.25
+    # Every tenth right-hand filter is a noisy copy of a left-hand one, so both kernels must
+    # find the same pairs above the threshold.
+    copies = np.arange(0, n, 10)
+    bits[n + copies] = bits[copies] ^ (rng.random((len(copies), 1024)) < 0.02)
     packed = np.packbits(bits, axis=1, bitorder="little")
     words = packed.view("<u8").astype(np.uint64)
     left, right = words[:n], words[n:]

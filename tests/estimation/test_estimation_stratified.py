@@ -5,11 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vangnet.estimation import CaptureTable, TableError, estimate, estimate_stratified
+from vangnet.estimation import CaptureTable, EstimationError, TableError, estimate, estimate_stratified
+
+
+def _renamed(table: CaptureTable, names: list[str]) -> CaptureTable:
+    return CaptureTable.from_counts(table.counts, names)
 
 
 def test_sum_of_strata_with_bootstrap_interval(load):
-    strata = {"uk": load("UKdat_4"), "west": load("Kosovo")}
+    names = ["L1", "L2", "L3", "L4"]
+    strata = {"uk": _renamed(load("UKdat_4"), names), "kosovo": _renamed(load("Kosovo"), names)}
     res = estimate_stratified(strata, "stepwise", ci="wald", nboot=200, seed=8)
     singles = {k: estimate(t, "stepwise", ci="wald") for k, t in strata.items()}
     assert res.total == pytest.approx(sum(e.total for e in singles.values()))
@@ -26,7 +31,7 @@ def test_sum_of_strata_with_bootstrap_interval(load):
 
 
 def test_stratified_is_reproducible_and_seed_dependent(load):
-    strata = {"a": load("Korea"), "b": load("Western")}
+    strata = {"a": _renamed(load("Korea"), ["A", "B", "C"]), "b": load("Artificial_3")}
     a = estimate_stratified(strata, nboot=100, seed=1)
     b = estimate_stratified(strata, nboot=100, seed=1)
     c = estimate_stratified(strata, nboot=100, seed=2)
@@ -41,5 +46,5 @@ def test_strata_must_share_lists(load):
 
 def test_stratum_errors_name_the_stratum(load):
     empty_list = CaptureTable.from_rows([[1, 0, 0], [1, 1, 0]], [5, 2], ["b", "c", "d"])
-    with pytest.raises(Exception, match="Stratum 'bad'"):
+    with pytest.raises(EstimationError, match="Stratum 'bad'"):
         estimate_stratified({"good": load("Korea"), "bad": empty_list}, nboot=50)

@@ -81,6 +81,38 @@ class ProcessingActivity(models.Model):
     def purpose(self) -> str:
         return _localised(self.purpose_nl, self.purpose_en)
 
+    @property
+    def data_category_labels(self) -> list[str]:
+        return [str(DATA_CATEGORIES.get(code, code)) for code in self.data_categories.split(",") if code]
+
+    @property
+    def recipient_labels(self) -> list[str]:
+        from vangnet.accounts.models import OrganisationType
+
+        labels = dict(OrganisationType.choices)
+        return [str(labels.get(code, code)) for code in self.recipients.split(",") if code]
+
+
+#: The vocabulary of data categories used in the register (docs/data.md).
+DATA_CATEGORIES = {
+    "identification": _("identifying details (name, date of birth, documents)"),
+    "pseudonym": _("pseudonyms and encodings"),
+    "contact": _("contact details"),
+    "profile": _("profile (age, gender, nationality, languages)"),
+    "residence_status": _("residence status"),
+    "exploitation_account": _("account of the exploitation"),
+    "care_needs": _("care needs"),
+    "placement": _("shelter placement"),
+    "health": _("health (special category)"),
+    "sex_life": _("sex life (special category)"),
+    "criminal": _("criminal data"),
+    "consent": _("consent"),
+    "case_status": _("case status"),
+    "professional": _("details of professionals"),
+    "access_log": _("processing log"),
+    "aggregate": _("anonymous figures"),
+}
+
 
 class Action(models.TextChoices):
     READ = "read", _("Read")

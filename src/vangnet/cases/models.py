@@ -82,6 +82,7 @@ class Case(models.Model):
             models.Index(fields=["lead_organisation", "status", "urgency_rank", "-opened_at"]),
             # the worklist's default order without a status filter: walk the index, stop after a page
             models.Index(fields=["lead_organisation", "urgency_rank", "-opened_at", "id"]),
+            models.Index(fields=["lead_organisation", "-updated_at"]),
             models.Index(fields=["region", "status"]),
             models.Index(fields=["-opened_at"]),
         ]

@@ -125,6 +125,5 @@ def case_page(case: Case, sections: frozenset[str] | None = None) -> dict[str, A
         "signals": signals,
         "events": list(CaseEvent.objects.filter(case=case).select_related("actor", "organisation")[:200]),
         "involvements": list(Involvement.objects.active().filter(case=case).select_related("organisation")),
-        "history": list(case.status_history.select_related("actor", "organisation")),
         "consents": list(case.consents.all()),
     }

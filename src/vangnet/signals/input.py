@@ -98,16 +98,16 @@ def validate(data: SignalInput) -> dict[str, list[str]]:
     form_codes = {f.code for f in data.forms} | {f.parent_id for f in data.forms if f.parent_id}
     for indicator in data.indicators:
         if indicator.group != "general" and indicator.group not in form_codes:
-            add("indicators", _("The indicator “%(text)s” belongs to a form of exploitation you did not choose.")
+            add("indicators", _("The sign “%(text)s” belongs to a form of exploitation you did not choose.")
                 % {"text": indicator.text})
     if data.is_identified:
         if not (data.given_names.strip() or data.family_name.strip()):
-            add("family_name", _("Fill in a name, or choose “anonymous”."))
+            add("family_name", _("Fill in a name, or say that you do not know who the person is."))
     elif any(v.strip() for v in (data.given_names, data.family_name, data.aliases, data.document_number)) or (
         data.birth_date is not None
     ):
-        add("is_identified", _("You filled in identifying details for an anonymous person. Choose “identified”, "
-                               "or remove the name, date of birth and document number."))
+        add("is_identified", _("You filled in a name, date of birth or document number, but said you do not know "
+                               "who the person is. Change your answer, or remove those details."))
     if data.birth_date is not None:
         if data.birth_date > data.observed_on:
             add("birth_date", _("The date of birth is after the date of the signal."))
