@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from vangnet.estimation import CaptureTable, estimate, parse_model, read_table, select_by_ic, stepwise
-from vangnet.estimation.intervals import bootstrap, profile_interval, wald_interval
 from vangnet.estimation.fitting import fit_model
+from vangnet.estimation.intervals import bootstrap, profile_interval, wald_interval
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("VANGNET_SHARED_DIR", ROOT / ".." / "shared")).resolve() / "data" / "mse"
@@ -72,12 +72,20 @@ def bench_fits() -> None:
         w, c, sel = timed(lambda t=table: stepwise(t), repeat=3)
         line(f"stepwise, {k} lists ({name})", w, c, f"N = {sel.fit.total:,.1f} {sel.model.spec}")  # type: ignore[attr-defined]
         w, c, sel = timed(lambda t=table: select_by_ic(t, "bic", 2), repeat=2)
-        line(f"BIC, all models up to order 2, {k} lists ({name})", w, c,
-             f"{sel.n_models:,} models, N = {sel.fit.total:,.1f} {sel.model.spec}")  # type: ignore[attr-defined]
+        line(
+            f"BIC, all models up to order 2, {k} lists ({name})",
+            w,
+            c,
+            f"{sel.n_models:,} models, N = {sel.fit.total:,.1f} {sel.model.spec}",
+        )  # type: ignore[attr-defined]
     uk5 = read_table(DATA / "UKdat_5.csv")
     w, c, sel = timed(lambda: select_by_ic(uk5, "bic", 3), repeat=2)
-    line("BIC, all models up to order 3, 5 lists (UKdat_5)", w, c,
-         f"{sel.n_models:,} models, N = {sel.fit.total:,.1f} {sel.model.spec}")  # type: ignore[attr-defined]
+    line(
+        "BIC, all models up to order 3, 5 lists (UKdat_5)",
+        w,
+        c,
+        f"{sel.n_models:,} models, N = {sel.fit.total:,.1f} {sel.model.spec}",
+    )  # type: ignore[attr-defined]
 
 
 def bench_bootstrap(workers: int) -> None:
@@ -86,13 +94,21 @@ def bench_bootstrap(workers: int) -> None:
     for extended in (False, True):
         sel = stepwise(uk5, extended=extended)
         w, c, b = timed(lambda s=sel: bootstrap(s, 1000, seed=1234, workers=workers))
-        line(f"stepwise re-selection{' (extended, as SparseMSE)' if extended else ''}", w, c,
-             f"BCa {b.bca[0]:,.0f}-{b.bca[1]:,.0f}")  # type: ignore[attr-defined]
+        line(
+            f"stepwise re-selection{' (extended, as SparseMSE)' if extended else ''}",
+            w,
+            c,
+            f"BCa {b.bca[0]:,.0f}-{b.bca[1]:,.0f}",
+        )  # type: ignore[attr-defined]
     for max_order, top in ((2, 100), (2, None), (3, 100)):
         sel = select_by_ic(uk5, "bic", max_order, extended=True)
         w, c, b = timed(lambda s=sel, t=top: bootstrap(s, 1000, seed=1234, top=t, workers=workers))
-        line(f"BIC order {max_order} re-selection among {'all' if top is None else top} models (extended)", w, c,
-             f"BCa {b.bca[0]:,.0f}-{b.bca[1]:,.0f}")  # type: ignore[attr-defined]
+        line(
+            f"BIC order {max_order} re-selection among {'all' if top is None else top} models (extended)",
+            w,
+            c,
+            f"BCa {b.bca[0]:,.0f}-{b.bca[1]:,.0f}",
+        )  # type: ignore[attr-defined]
 
 
 RECIPES: dict[int, tuple[str, dict[str, object]]] = {
@@ -111,15 +127,19 @@ RECIPES: dict[int, tuple[str, dict[str, object]]] = {
 
 
 def bench_published(workers: int) -> None:
-    print("Published results (shared/data/mse/published.csv) and ours; bootstrap: 1,000 replicates, seed 1234")
+    print(
+        "Published results (shared/data/mse/published.csv) and ours; bootstrap: 1,000 replicates, seed 1234"
+    )
     with (DATA / "published.csv").open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     print("| row | data | method | published point | ours | published CI | ours | ours, default (strict) |")
     print("|---|---|---|---|---|---|---|---|")
     for i, row in enumerate(rows):
         if i not in RECIPES:
-            print(f"| {i} | {row['dataset_csv']} | {row['method'][:45]} | {row['point']} | out of scope | "
-                  f"{row['ci_low']}-{row['ci_high']} | - | - |")
+            print(
+                f"| {i} | {row['dataset_csv']} | {row['method'][:45]} | {row['point']} | out of scope | "
+                f"{row['ci_low']}-{row['ci_high']} | - | - |"
+            )
             continue
         name, kwargs = RECIPES[i]
         table = read_table(DATA / name)
@@ -131,7 +151,8 @@ def bench_published(workers: int) -> None:
         strict = estimate(table, **opts) if boot else ours  # type: ignore[arg-type]
         print(
             f"| {i} | {name} | {row['method'][:45]} | {float(row['point']):,.2f} | {ours.total:,.2f} | "
-            f"{float(row['ci_low']):,.1f}-{float(row['ci_high']):,.1f} | {ours.ci_low:,.1f}-{ours.ci_high:,.1f} | "
+            f"{float(row['ci_low']):,.1f}-{float(row['ci_high']):,.1f} | "
+            f"{ours.ci_low:,.1f}-{ours.ci_high:,.1f} | "
             f"{strict.ci_low:,.1f}-{strict.ci_high:,.1f} |"
         )
 
@@ -170,13 +191,17 @@ def bench_coverage(n_sim: int) -> None:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--published", action="store_true")
     parser.add_argument("--coverage", type=int, default=0)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args(argv)
-    print(f"vangnet.estimation benchmark: {os.cpu_count()} cpus, python {sys.version.split()[0]}, "
-          f"numpy {np.__version__}")
+    print(
+        f"vangnet.estimation benchmark: {os.cpu_count()} cpus, python {sys.version.split()[0]}, "
+        f"numpy {np.__version__}"
+    )
     bench_fits()
     bench_bootstrap(args.workers)
     if args.published:

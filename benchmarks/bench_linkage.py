@@ -29,7 +29,7 @@ import time
 import tracemalloc
 import types
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -86,7 +86,11 @@ def bench_encoding(n_persons: int) -> None:
 
 
 def splink_link(
-    frames: list[Any], comparisons: list[Any], blocking: list[Any], em_rules: list[Any], link_type: str
+    frames: list[Any],
+    comparisons: list[Any],
+    blocking: list[Any],
+    em_rules: list[Any],
+    link_type: Literal["link_only", "dedupe_only"],
 ) -> Any:
     """Splink's documented workflow on DuckDB; returns the predictions as pandas."""
     import logging

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "vangnet.shelters",
     "vangnet.sharing",
     "vangnet.persons",
+    "vangnet.statistics",
     "vangnet.infopoint",
     "vangnet.web",
     "vangnet.api",

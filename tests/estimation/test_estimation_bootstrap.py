@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from vangnet.estimation import bootstrap, estimate, parse_model, stepwise
-from vangnet.estimation.intervals import bca_interval, jackknife_acceleration, jackknife_counts, type8_quantile
+from vangnet.estimation.intervals import (
+    bca_interval,
+    jackknife_acceleration,
+    jackknife_counts,
+    type8_quantile,
+)
 from vangnet.estimation.selection import select_fixed
 
 

@@ -10,8 +10,8 @@ from scipy.optimize import linprog
 
 from vangnet.estimation import CaptureTable, Model, NotEstimableError, check_model, fit_model, parse_model
 from vangnet.estimation.checks import ExistenceCache
-from vangnet.estimation.fitting import design_matrix
 from vangnet.estimation.cli import main as cli_main
+from vangnet.estimation.fitting import design_matrix
 
 
 # ---------------------------------------------------------------- Artificial_3 (JASA 2021, Table 2)
@@ -66,9 +66,15 @@ def test_korea_other_models(load):
 # ---------------------------------------------------------------- non-overlapping pairs
 @pytest.mark.parametrize(
     ("name", "spec", "pair"),
-    [("UKdat", "[15]", "LA and GP"), ("UKdat", "[16,23]", "LA and NCA"), ("UKdat_5", "[15,23]", "LA and GP"),
-     ("Ned", "[12]", "I and K"), ("Ned", "[25,13]", "K and R"), ("Western", "[12]", "A and B"),
-     ("Western", "[25,34]", "B and E")],
+    [
+        ("UKdat", "[15]", "LA and GP"),
+        ("UKdat", "[16,23]", "LA and NCA"),
+        ("UKdat_5", "[15,23]", "LA and GP"),
+        ("Ned", "[12]", "I and K"),
+        ("Ned", "[25,13]", "K and R"),
+        ("Western", "[12]", "A and B"),
+        ("Western", "[25,34]", "B and E"),
+    ],
 )
 def test_interaction_of_non_overlapping_lists_is_refused(load, name, spec, pair):
     t = load(name)
@@ -103,8 +109,15 @@ def _fienberg_rinaldo_exists(y: np.ndarray, k: int, terms: np.ndarray) -> bool:
     cost[-1] = -1.0
     a_eq = np.hstack([x.T, np.zeros((x.shape[1], 1))])
     a_ub = np.hstack([-np.eye(n), np.ones((n, 1))])  # s - x_i <= 0
-    res = linprog(cost, A_ub=a_ub, b_ub=np.zeros(n), A_eq=a_eq, b_eq=x.T @ yy,
-                  bounds=[(0, None)] * n + [(0, 1)], method="highs")
+    res = linprog(
+        cost,
+        A_ub=a_ub,
+        b_ub=np.zeros(n),
+        A_eq=a_eq,
+        b_eq=x.T @ yy,
+        bounds=[(0, None)] * n + [(0, 1)],
+        method="highs",
+    )
     assert res.status == 0
     return -res.fun > 1e-7
 

@@ -34,7 +34,9 @@ def test_json_output_has_the_documented_fields(mse_dir, capsys):
 
 
 def test_json_matches_the_library(mse_dir, capsys):
-    code, out, _ = run([mse_dir / "Korea.csv", "--method", "bic", "--ci", "profile", "--format", "json"], capsys)
+    code, out, _ = run(
+        [mse_dir / "Korea.csv", "--method", "bic", "--ci", "profile", "--format", "json"], capsys
+    )
     assert code == 0
     data = json.loads(out)
     lib = estimate(read_table(mse_dir / "Korea.csv"), "bic", ci="profile")
@@ -132,7 +134,7 @@ def _stratified_csv(mse_dir: Path, tmp_path: Path) -> Path:
     lines = [",".join([*uk.lists, "year", "count"])]
     for year, scale in (("2013", 1.0), ("2014", 0.5)):
         for hist, count in uk.rows():
-            c = int(round(count * scale))
+            c = round(count * scale)
             if c:
                 lines.append(",".join([*hist, year, str(c)]))
     path = tmp_path / "strata.csv"
@@ -142,7 +144,9 @@ def _stratified_csv(mse_dir: Path, tmp_path: Path) -> Path:
 
 def test_stratified_command(mse_dir, tmp_path, capsys):
     path = _stratified_csv(mse_dir, tmp_path)
-    code, out, err = run([path, "--stratum", "year", "--nboot", "100", "--seed", "3", "--format", "json"], capsys)
+    code, out, err = run(
+        [path, "--stratum", "year", "--nboot", "100", "--seed", "3", "--format", "json"], capsys
+    )
     assert code == 0, err
     data = json.loads(out)
     assert set(data["strata"]) == {"2013", "2014"}
@@ -154,7 +158,7 @@ def test_stratified_command(mse_dir, tmp_path, capsys):
 
 
 def test_module_entry_point(mse_dir):
-    proc = subprocess.run(
+    proc = subprocess.run(  # noqa: S603 - fixed argument list, no shell
         [sys.executable, "-m", "vangnet.cli", "estimate", str(mse_dir / "Korea.csv"), "--format", "json"],
         capture_output=True,
         text=True,

@@ -49,8 +49,15 @@ def _scipy_fit(y: np.ndarray, k: int, terms: np.ndarray) -> np.ndarray:
     return res.x
 
 
-@pytest.mark.parametrize(("name", "spec"), [("Kosovo", "[12,13,14,23,34]"), ("UKdat_5", "[12,13,24,25,35,45]"),
-                                            ("Western", "[15,2,3,4]"), ("Rcapture_lesbian", "[12,34]")])
+@pytest.mark.parametrize(
+    ("name", "spec"),
+    [
+        ("Kosovo", "[12,13,14,23,34]"),
+        ("UKdat_5", "[12,13,24,25,35,45]"),
+        ("Western", "[15,2,3,4]"),
+        ("Rcapture_lesbian", "[12,34]"),
+    ],
+)
 def test_newton_matches_an_independent_optimiser(load, name, spec):
     t = load(name)
     m = parse_model(spec, t.n_lists)
@@ -71,7 +78,9 @@ def test_fitted_margins_match_observed_margins(load):
 
 def test_batch_fit_equals_single_fits(load):
     t = load("Kosovo")
-    models = [parse_model(s, 4) for s in ["[1,2,3,4]", "[12,3,4]", "[12,34]", "[123,4]", "[12,13,14,23,24,34]"]]
+    models = [
+        parse_model(s, 4) for s in ["[1,2,3,4]", "[12,3,4]", "[12,34]", "[123,4]", "[12,13,14,23,24,34]"]
+    ]
     universe = parse_model("[123,14,24,34]", 4).terms
     index = {int(v): i for i, v in enumerate(universe)}
     active = np.zeros((len(models), universe.size), dtype=bool)

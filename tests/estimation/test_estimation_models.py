@@ -98,7 +98,9 @@ def _brute_force_hierarchical(k: int, max_order: int) -> set[tuple[int, ...]]:
             if t >> j & 1 and bin(t).count("1") > 2
         )
         if closed:
-            out.add(tuple(sorted(chosen, key=lambda t: (bin(t).count("1"), [j for j in range(k) if t >> j & 1]))))
+            out.add(
+                tuple(sorted(chosen, key=lambda t: (bin(t).count("1"), [j for j in range(k) if t >> j & 1])))
+            )
     return out
 
 

@@ -24,7 +24,9 @@ from vangnet.estimation import (
 def tables(draw, min_lists=2, max_lists=5):
     k = draw(st.integers(min_lists, max_lists))
     counts = draw(
-        st.lists(st.integers(0, 60), min_size=(1 << k) - 1, max_size=(1 << k) - 1).filter(lambda c: sum(c) > 0)
+        st.lists(st.integers(0, 60), min_size=(1 << k) - 1, max_size=(1 << k) - 1).filter(
+            lambda c: sum(c) > 0
+        )
     )
     return CaptureTable.from_counts(np.array([0, *counts]), [f"L{j}" for j in range(k)])
 

@@ -50,9 +50,11 @@ RECIPES: dict[int, Recipe] = {
 }
 
 OUT_OF_SCOPE: dict[int, str] = {
-    5: "downhill BIC search with several random starts (MultipleSystemsEstimation::downhill_fit): a heuristic "
+    5: "downhill BIC search with several random starts (MultipleSystemsEstimation::downhill_fit): "
+    "a heuristic "
     "search whose result depends on R's random starts; our BIC search is exhaustive instead (rows 3 and 4).",
-    6: "LCMCR latent-class Bayesian model (Manrique-Vallier): not a log-linear model, estimated by MCMC; out of "
+    6: "LCMCR latent-class Bayesian model (Manrique-Vallier): not a log-linear model, estimated by MCMC; "
+    "out of "
     "scope for a log-linear library.",
 }
 

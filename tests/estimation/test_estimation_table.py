@@ -96,7 +96,9 @@ def test_more_than_fifteen_lists_rejected():
 
 def test_fifteen_lists_accepted():
     k = 15
-    t = CaptureTable.from_rows([[1] + [0] * (k - 1), [0, 1] + [0] * (k - 2)], [3, 4], [f"L{j}" for j in range(k)])
+    t = CaptureTable.from_rows(
+        [[1] + [0] * (k - 1), [0, 1] + [0] * (k - 2)], [3, 4], [f"L{j}" for j in range(k)]
+    )
     assert t.observed == 7
     assert t.counts.size == 1 << 15
 
@@ -114,7 +116,9 @@ def test_integral_float_counts_and_count_column_detection(tmp_path):
 
 
 def test_stratified_table(tmp_path):
-    p = _write(tmp_path, "A,B,year,count\n1,0,2020,5\n0,1,2020,3\n1,1,2020,2\n1,0,2021,4\n0,1,2021,6\n1,1,2021,1\n")
+    p = _write(
+        tmp_path, "A,B,year,count\n1,0,2020,5\n0,1,2020,3\n1,1,2020,2\n1,0,2021,4\n0,1,2021,6\n1,1,2021,1\n"
+    )
     strata = read_stratified_table(p, "year")
     assert list(strata) == ["2020", "2021"]
     assert strata["2021"].observed == 11

@@ -97,3 +97,32 @@ def test_signal_can_be_added_to_an_existing_case(cast, logged_in, registered_sig
 def test_cannot_attach_to_a_case_you_cannot_see(cast, logged_in, registered_signal):
     response = logged_in(cast.outsider).post("/signals/new/", {"case": registered_signal.case.reference})
     assert response.status_code == 404
+
+
+def test_reopening_a_saved_incomplete_step_shows_no_errors(cast, logged_in):
+    client = logged_in(cast.reporter)
+    draft = start(client)
+    client.post(step_url(draft, "situation"), {"municipality": "GM0363", "action": "save"})
+    page = client.get(step_url(draft, "situation")).content.decode()
+    assert 'value="GM0363" selected' in page
+    assert "error-summary" not in page
+
+
+def test_consent_rules_are_checked_on_the_consent_step(cast, logged_in):
+    client = logged_in(cast.reporter)
+    draft = start(client)
+    response = client.post(step_url(draft, "consent"), {"consent": "given", "account": "x", "action": "next"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    for field in ("consent_obtained_by", "consent_obtained_on", "consent_purposes"):
+        assert f'href="#id_{field}' in page
+
+
+def test_identity_rules_are_checked_on_the_person_step(cast, logged_in):
+    client = logged_in(cast.reporter)
+    draft = start(client)
+    response = client.post(step_url(draft, "person"), {
+        "is_identified": "anonymous", "family_name": "Popescu", "gender": "unknown", "has_lvb": "unknown",
+        "has_multiple_problems": "unknown", "children_count": "0", "action": "next"})
+    assert response.status_code == 200
+    assert 'href="#id_is_identified' in response.content.decode()

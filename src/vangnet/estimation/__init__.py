@@ -27,7 +27,13 @@ from vangnet.estimation.api import Estimate, StratifiedEstimate, estimate, estim
 from vangnet.estimation.checks import ModelCheck, check_model
 from vangnet.estimation.errors import EstimationError, ModelError, NotEstimableError, TableError
 from vangnet.estimation.fitting import FitResult, fit_model
-from vangnet.estimation.intervals import BootstrapResult, ProfileResult, bootstrap, profile_interval, wald_interval
+from vangnet.estimation.intervals import (
+    BootstrapResult,
+    ProfileResult,
+    bootstrap,
+    profile_interval,
+    wald_interval,
+)
 from vangnet.estimation.models import Model, parse_model
 from vangnet.estimation.selection import Selection, enumerate_models, select_by_ic, stepwise
 from vangnet.estimation.table import CaptureTable, read_stratified_table, read_table

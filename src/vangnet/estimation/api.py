@@ -153,7 +153,7 @@ class Estimate:
         """A plain-English report for a policy analyst."""
         names = self.table.lists
         fit = self.selection.fit
-        pct = int(round(self.level * 100))
+        pct = round(self.level * 100)
         head = f"Population estimate for {self.table.name}" if self.table.name else "Population estimate"
         lines = [
             f"{head} ({len(names)} lists: {', '.join(names)})",
@@ -338,12 +338,13 @@ class StratifiedEstimate:
 
     def summary(self) -> str:
         """Plain-English report: a line per stratum, then the sum."""
-        pct = int(round(self.level * 100))
+        pct = round(self.level * 100)
         width = max(len(k) for k in self.strata) + 2
         lines = [f"{'stratum':<{width}}{'observed':>10}{'estimate':>12}   {pct}% interval"]
         for key, est in self.strata.items():
             lines.append(
-                f"{key:<{width}}{est.observed:>10,}{est.total:>12,.0f}   {_fmt(est.ci_low)} to {_fmt(est.ci_high)}"
+                f"{key:<{width}}{est.observed:>10,}{est.total:>12,.0f}   "
+                f"{_fmt(est.ci_low)} to {_fmt(est.ci_high)}"
                 f" ({est.ci_label})"
             )
         lines.append(
@@ -352,7 +353,8 @@ class StratifiedEstimate:
         )
         lines.append("")
         lines.append(
-            f"In words: summed over the {len(self.strata)} strata about {_fmt(self.total)} people are estimated, "
+            f"In words: summed over the {len(self.strata)} strata about {_fmt(self.total)} people are "
+            "estimated, "
             f"of whom {_fmt(self.observed)} were seen; the sum is plausibly between {_fmt(self.ci_low)} and "
             f"{_fmt(self.ci_high)}. Each stratum has its own model (see the per-stratum reports)."
         )
@@ -420,7 +422,9 @@ def estimate_stratified(
     finite = reps[np.isfinite(reps)]
     if finite.size == 0:
         raise EstimationError("No bootstrap replicate of the sum could be estimated.")
-    jack = np.concatenate([total - e.total + b.jackknife for e, b in zip(estimates.values(), boots, strict=True)])
+    jack = np.concatenate(
+        [total - e.total + b.jackknife for e, b in zip(estimates.values(), boots, strict=True)]
+    )
     weights = np.concatenate([b.jackknife_weights for b in boots])
     if interval == "bca":
         (low, high), _ = bca_interval(finite, total, jackknife_acceleration(jack, weights), level)

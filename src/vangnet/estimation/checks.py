@@ -93,7 +93,8 @@ class ModelCheck:
                 noun = "term" if len(self.infinite_terms) == 1 else "terms"
                 parts.append(
                     f"The maximum-likelihood estimate for model {spec} does not exist: {'; '.join(descr)}, "
-                    f"so the {labels} {noun} would be estimated as minus infinity. Drop {labels} from the model."
+                    f"so the {labels} {noun} would be estimated as minus infinity. "
+                    f"Drop {labels} from the model."
                 )
                 if not self.extended_identifiable:
                     parts.append(
@@ -108,7 +109,8 @@ class ModelCheck:
             else:
                 cells = ", ".join(_history(c, k) for c in self.boundary_cells)
                 what = (
-                    f"capture history {cells}, which is" if len(self.boundary_cells) == 1
+                    f"capture history {cells}, which is"
+                    if len(self.boundary_cells) == 1
                     else f"capture histories {cells}, which are"
                 )
                 parts.append(
@@ -198,15 +200,16 @@ def check_counts(counts: np.ndarray, model: Model, lists: Sequence[str] | None =
     nstar = superset_sums(np.where(positive, 1.0, 0.0), k)[terms]
     infinite = tuple(int(t) for t, n in zip(terms, nstar, strict=True) if n == 0 and t != 0)
     if infinite:
-        keep = np.array([not any((c & t) == t for t in infinite) for c in cells])
+        keep = np.array([not any((int(c) & t) == t for t in infinite) for c in cells])
         ext_cells = cells[keep]
         ext_cols = np.array([t not in infinite for t in terms])
         x_ext = x_all[:, ext_cols]
         ext_ident = _rank(x_ext[ext_cells]) == int(ext_cols.sum())
         ext_exists, ext_face = _exists(x_ext, ext_cells, positive) if ext_cells.size else (False, ())
         boundary = tuple(int(c) for c in cells[~keep]) + ext_face
-        return ModelCheck(model, names, False, identifiable, infinite, boundary, ext_exists, ext_ident,
-                          len(terms), rank)
+        return ModelCheck(
+            model, names, False, identifiable, infinite, boundary, ext_exists, ext_ident, len(terms), rank
+        )
     exists, face = _exists(x_all, cells, positive)
     return ModelCheck(model, names, exists, identifiable, (), face, exists, identifiable, len(terms), rank)
 

@@ -15,7 +15,14 @@ from typing import NoReturn
 
 import numpy as np
 
-from vangnet.estimation.api import CI_METHODS, METHODS, Estimate, StratifiedEstimate, estimate, estimate_stratified
+from vangnet.estimation.api import (
+    CI_METHODS,
+    METHODS,
+    Estimate,
+    StratifiedEstimate,
+    estimate,
+    estimate_stratified,
+)
 from vangnet.estimation.errors import EstimationError
 from vangnet.estimation.plot import PlotItem, check_plot_path, write_plot
 from vangnet.estimation.table import read_stratified_table, read_table
@@ -47,25 +54,42 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("table", help="capture-history CSV file")
-    p.add_argument("--method", choices=METHODS, default=None, help="model choice (default: stepwise, or fixed "
-                   "when --model is given)")
-    p.add_argument("--pthresh", type=float, default=0.02, help="p-value threshold of the stepwise method (0.02)")
+    p.add_argument(
+        "--method",
+        choices=METHODS,
+        default=None,
+        help="model choice (default: stepwise, or fixed when --model is given)",
+    )
+    p.add_argument(
+        "--pthresh", type=float, default=0.02, help="p-value threshold of the stepwise method (0.02)"
+    )
     p.add_argument("--max-order", type=int, default=2, help="highest interaction order for aic/bic (2)")
     p.add_argument("--model", help="model for --method fixed, e.g. [12,13,24]")
     p.add_argument("--ci", choices=CI_METHODS, default="wald", help="confidence interval (wald)")
     p.add_argument("--level", type=float, default=0.95, help="confidence level (0.95)")
     p.add_argument("--nboot", type=int, default=1000, help="bootstrap replicates (1000)")
-    p.add_argument("--seed", type=int, default=None, help="random seed of the bootstrap (default: random, reported)")
-    p.add_argument("--interval", choices=("bca", "percentile"), default="bca", help="bootstrap interval (bca)")
+    p.add_argument(
+        "--seed", type=int, default=None, help="random seed of the bootstrap (default: random, reported)"
+    )
+    p.add_argument(
+        "--interval", choices=("bca", "percentile"), default="bca", help="bootstrap interval (bca)"
+    )
     p.add_argument("--bootstrap-kind", choices=("nonparametric", "parametric"), default="nonparametric")
-    p.add_argument("--top", type=int, default=None, help="aic/bic bootstrap: re-select among the best N models only")
-    p.add_argument("--extended", action="store_true",
-                   help="allow terms at minus infinity in model selection (SparseMSE/MSE behaviour)")
+    p.add_argument(
+        "--top", type=int, default=None, help="aic/bic bootstrap: re-select among the best N models only"
+    )
+    p.add_argument(
+        "--extended",
+        action="store_true",
+        help="allow terms at minus infinity in model selection (SparseMSE/MSE behaviour)",
+    )
     p.add_argument("--workers", type=int, default=1, help="processes for the bootstrap (1)")
     p.add_argument("--stratum", help="name of a stratum column: estimate each stratum and the sum")
     p.add_argument("--count-column", help="name of the count column (default: 'count' or the last column)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (text)")
-    p.add_argument("--plot", help="write a chart of observed vs estimated to FILE.svg (or .png with matplotlib)")
+    p.add_argument(
+        "--plot", help="write a chart of observed vs estimated to FILE.svg (or .png with matplotlib)"
+    )
     return p
 
 
@@ -96,7 +120,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise EstimationError("--workers must be at least 1.")
     seed = args.seed
-    if seed is None and args.ci == "bootstrap" or seed is None and args.stratum:
+    if (seed is None and args.ci == "bootstrap") or (seed is None and args.stratum):
         seed = int(np.random.SeedSequence().generate_state(1)[0])
     opts = {
         "pthresh": args.pthresh,
@@ -121,7 +145,9 @@ def _run(args: argparse.Namespace) -> int:
     else:
         table = read_table(args.table, count_column=args.count_column)
         result = estimate(table, method, **opts)  # type: ignore[arg-type]
-        items = [PlotItem(Path(args.table).stem, result.observed, result.total, result.ci_low, result.ci_high)]
+        items = [
+            PlotItem(Path(args.table).stem, result.observed, result.total, result.ci_low, result.ci_high)
+        ]
     if args.format == "json":
         payload = result.to_dict()
         if isinstance(result, StratifiedEstimate):
@@ -158,7 +184,7 @@ def main(argv: list[str]) -> int:
     except OSError as exc:
         sys.stderr.write(f"{PROG}: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ") + "\n")
         return 2
-    except Exception as exc:  # noqa: BLE001 - the CLI must never show a traceback
+    except Exception as exc:
         sys.stderr.write(f"{PROG}: error: unexpected failure ({type(exc).__name__}: {exc})\n")
         return 2
 

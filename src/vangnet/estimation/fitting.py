@@ -43,7 +43,7 @@ def superset_sums(values: np.ndarray, n_lists: int) -> np.ndarray:
 
 @lru_cache(maxsize=512)
 def _design(n_lists: int, terms: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Design matrix over all ``2**k`` histories (row 0 is the dark cell) and the union index ``t_i | t_j``."""
+    """Design matrix over all ``2**k`` histories (row 0 = dark cell) and the union index ``t_i | t_j``."""
     cells = np.arange(1 << n_lists, dtype=np.int64)
     t = np.asarray(terms, dtype=np.int64)
     x = ((cells[:, None] & t[None, :]) == t[None, :]).astype(float)
@@ -110,7 +110,11 @@ def newton_batch(
     nb = y.shape[0]
     universe = np.asarray(terms, dtype=np.int64)
     npar = universe.size
-    act = np.ones((nb, npar), dtype=bool) if active is None else np.asarray(active, dtype=bool).reshape(nb, npar)
+    act = (
+        np.ones((nb, npar), dtype=bool)
+        if active is None
+        else np.asarray(active, dtype=bool).reshape(nb, npar)
+    )
     act = act.copy()
     act[:, 0] = True
     b0 = None if beta0 is None else np.asarray(beta0, dtype=float).reshape(nb, npar)
@@ -267,8 +271,9 @@ def newton_compact(
             if shared:
                 tmu, tll = evaluate(trial, sub)
             else:
-                tmu, tll = _evaluate_rows(trial, t[sub], y[sub], None if keep is None else keep[sub], n_lists,
-                                          include_dark)
+                tmu, tll = _evaluate_rows(
+                    trial, t[sub], y[sub], None if keep is None else keep[sub], n_lists, include_dark
+                )
             new_b[nb_idx] = trial
             new_mu[nb_idx] = tmu
             new_ll[nb_idx] = tll
@@ -315,7 +320,9 @@ def _solve(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return out
 
 
-def information_matrix(mu: np.ndarray, n_lists: int, terms: np.ndarray, include_dark: bool = False) -> np.ndarray:
+def information_matrix(
+    mu: np.ndarray, n_lists: int, terms: np.ndarray, include_dark: bool = False
+) -> np.ndarray:
     """Fisher information ``X' diag(mu) X`` over the observable cells (plus the dark cell if asked)."""
     m = np.array(mu, dtype=float, copy=True)
     if not include_dark:

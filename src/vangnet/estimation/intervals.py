@@ -64,9 +64,9 @@ class ProfileResult:
     level: float
 
 
-def _profile_values(fit: FitResult, sizes: np.ndarray, beta0: np.ndarray | None = None) -> tuple[
-    np.ndarray, np.ndarray
-]:
+def _profile_values(
+    fit: FitResult, sizes: np.ndarray, beta0: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Profile log-likelihood at several population sizes at once (one batched fit); also returns the
     fitted coefficients, usable as warm starts."""
     table = fit.table
@@ -77,14 +77,25 @@ def _profile_values(fit: FitResult, sizes: np.ndarray, beta0: np.ndarray | None 
     n0 = np.maximum(sizes - n, 0.0)
     y = np.repeat(table.counts.astype(float)[None, :], sizes.size, axis=0)
     y[:, 0] = n0
-    start = np.repeat(np.asarray(fit.coefficients if beta0 is None else beta0, dtype=float)[None, :], sizes.size, 0)
+    start = np.repeat(
+        np.asarray(fit.coefficients if beta0 is None else beta0, dtype=float)[None, :], sizes.size, 0
+    )
     beta, mu, _, conv, _ = newton_compact(
-        y, k, terms, start, include_dark=True, excluded=None if excl is None else np.repeat(excl[None, :], sizes.size, 0)
+        y,
+        k,
+        terms,
+        start,
+        include_dark=True,
+        excluded=None if excl is None else np.repeat(excl[None, :], sizes.size, 0),
     )
     if not conv.all():
         bad = ~conv
         beta_b, mu_b, _, _, _ = newton_compact(
-            y[bad], k, terms, None, include_dark=True,
+            y[bad],
+            k,
+            terms,
+            None,
+            include_dark=True,
             excluded=None if excl is None else np.repeat(excl[None, :], int(bad.sum()), 0),
         )
         beta[bad] = beta_b
@@ -244,9 +255,9 @@ def _select_chunk(args: tuple[Selector, np.ndarray]) -> tuple[np.ndarray, list[s
     return selector.select(counts)
 
 
-def run_selector(selector: Selector, counts: np.ndarray, workers: int = 1, chunk: int = 250) -> tuple[
-    np.ndarray, list[str]
-]:
+def run_selector(
+    selector: Selector, counts: np.ndarray, workers: int = 1, chunk: int = 250
+) -> tuple[np.ndarray, list[str]]:
     """Apply ``selector`` to every row of ``counts``, optionally in ``workers`` processes."""
     rows = counts.shape[0]
     if workers <= 1 or rows < 2 * chunk:

@@ -132,7 +132,8 @@ class Model:
     def interaction_labels(self, names: Sequence[str] | None = None, sep: str = ":") -> list[str]:
         """Interaction terms as text: ``["1:2", "1:3"]``, or with list names ``["LA:NG", ...]``."""
         return [
-            sep.join(names[j] if names is not None else str(j + 1) for j in bits(t)) for t in self.interactions
+            sep.join(names[j] if names is not None else str(j + 1) for j in bits(t))
+            for t in self.interactions
         ]
 
     def describe(self, names: Sequence[str] | None = None) -> str:
@@ -169,7 +170,9 @@ def parse_model(spec: str, n_lists: int, names: Sequence[str] | None = None) -> 
         if part.isdigit():
             number = int(part)
             if not 1 <= number <= n_lists:
-                raise ModelError(f"In model term {token!r}: list number {number} is not between 1 and {n_lists}.")
+                raise ModelError(
+                    f"In model term {token!r}: list number {number} is not between 1 and {n_lists}."
+                )
             return number - 1
         if part in lookup:
             return lookup[part]

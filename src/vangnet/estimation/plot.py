@@ -38,7 +38,9 @@ def check_plot_path(path: str | Path) -> None:
                 "PNG output needs matplotlib, which is not installed; give a .svg file name instead."
             ) from None
         return
-    raise EstimationError(f"Unsupported plot format {suffix or '(none)'!r}; use .svg (or .png with matplotlib).")
+    raise EstimationError(
+        f"Unsupported plot format {suffix or '(none)'!r}; use .svg (or .png with matplotlib)."
+    )
 
 
 def write_plot(path: str | Path, items: list[PlotItem], title: str, level: float) -> None:
@@ -93,23 +95,33 @@ def svg_chart(items: list[PlotItem], title: str, level: float) -> str:
         x_est = cx + 2
         out.append(
             f'<rect x="{x_obs:.1f}" y="{y(it.observed):.1f}" width="{bar:.1f}" '
-            f'height="{top + plot_h - y(it.observed):.1f}" fill="#9db4d0"><title>observed {it.observed:,.0f}</title></rect>'
+            f'height="{top + plot_h - y(it.observed):.1f}" fill="#9db4d0">'
+            f"<title>observed {it.observed:,.0f}</title></rect>"
         )
         out.append(
             f'<rect x="{x_est:.1f}" y="{y(it.estimate):.1f}" width="{bar:.1f}" '
-            f'height="{top + plot_h - y(it.estimate):.1f}" fill="#2c5d8f"><title>estimate {it.estimate:,.0f}</title></rect>'
+            f'height="{top + plot_h - y(it.estimate):.1f}" fill="#2c5d8f">'
+            f"<title>estimate {it.estimate:,.0f}</title></rect>"
         )
         if math.isfinite(it.low):
             wx = x_est + bar / 2
             hi = it.high if math.isfinite(it.high) else vmax
-            out.append(f'<line x1="{wx:.1f}" x2="{wx:.1f}" y1="{y(it.low):.1f}" y2="{y(hi):.1f}" stroke="black"/>')
-            out.append(f'<line x1="{wx - 6:.1f}" x2="{wx + 6:.1f}" y1="{y(it.low):.1f}" y2="{y(it.low):.1f}" stroke="black"/>')
+            out.append(
+                f'<line x1="{wx:.1f}" x2="{wx:.1f}" y1="{y(it.low):.1f}" y2="{y(hi):.1f}" stroke="black"/>'
+            )
+            out.append(
+                f'<line x1="{wx - 6:.1f}" x2="{wx + 6:.1f}" y1="{y(it.low):.1f}" '
+                f'y2="{y(it.low):.1f}" stroke="black"/>'
+            )
             if math.isfinite(it.high):
                 out.append(
-                    f'<line x1="{wx - 6:.1f}" x2="{wx + 6:.1f}" y1="{y(hi):.1f}" y2="{y(hi):.1f}" stroke="black"/>'
+                    f'<line x1="{wx - 6:.1f}" x2="{wx + 6:.1f}" y1="{y(hi):.1f}" '
+                    f'y2="{y(hi):.1f}" stroke="black"/>'
                 )
-        out.append(f'<text x="{cx:.1f}" y="{top + plot_h + 18}" text-anchor="middle">{escape(it.label)}</text>')
-    pct = int(round(level * 100))
+        out.append(
+            f'<text x="{cx:.1f}" y="{top + plot_h + 18}" text-anchor="middle">{escape(it.label)}</text>'
+        )
+    pct = round(level * 100)
     ly = height - 14
     out.append(f'<rect x="{left}" y="{ly - 10}" width="12" height="12" fill="#9db4d0"/>')
     out.append(f'<text x="{left + 16}" y="{ly}">observed</text>')
@@ -128,14 +140,25 @@ def _write_png(path: Path, items: list[PlotItem], title: str, level: float) -> N
     fig, ax = plt.subplots(figsize=(max(4.5, 1.6 * len(items) + 1.5), 4))
     xs = range(len(items))
     ax.bar([x - 0.2 for x in xs], [i.observed for i in items], width=0.4, label="observed", color="#9db4d0")
-    ax.bar([x + 0.2 for x in xs], [i.estimate for i in items], width=0.4, label="estimated total", color="#2c5d8f")
+    ax.bar(
+        [x + 0.2 for x in xs],
+        [i.estimate for i in items],
+        width=0.4,
+        label="estimated total",
+        color="#2c5d8f",
+    )
     for x, it in zip(xs, items, strict=True):
         if math.isfinite(it.low) and math.isfinite(it.high):
-            ax.errorbar(x + 0.2, it.estimate, yerr=[[it.estimate - it.low], [it.high - it.estimate]], color="black",
-                        capsize=6)
+            ax.errorbar(
+                x + 0.2,
+                it.estimate,
+                yerr=[[it.estimate - it.low], [it.high - it.estimate]],
+                color="black",
+                capsize=6,
+            )
     ax.set_xticks(list(xs), [i.label for i in items])
     ax.set_title(title)
-    ax.legend(title=f"whisker: {int(round(level * 100))}% interval")
+    ax.legend(title=f"whisker: {round(level * 100)}% interval")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -247,10 +247,7 @@ def enumerate_models(
         if r == 2:
             cands = by_order.get(2, [])
         else:
-            cands = [
-                t for t in by_order.get(r, [])
-                if all((t & ~(1 << j)) in chosen_prev for j in bits(t))
-            ]
+            cands = [t for t in by_order.get(r, []) if all((t & ~(1 << j)) in chosen_prev for j in bits(t))]
         n = len(cands)
         for subset_mask in range(1 << n):
             chosen = [cands[i] for i in range(n) if (subset_mask >> i) & 1]
@@ -381,7 +378,9 @@ def _fit_many(
     return ll, beta, conv
 
 
-def _criterion(criterion: str, loglik: np.ndarray, n_params: np.ndarray, n_obs: np.ndarray | float) -> np.ndarray:
+def _criterion(
+    criterion: str, loglik: np.ndarray, n_params: np.ndarray, n_obs: np.ndarray | float
+) -> np.ndarray:
     if criterion == "aic":
         return 2.0 * n_params - 2.0 * loglik
     return n_params * np.log(n_obs) - 2.0 * loglik
@@ -515,7 +514,7 @@ class StepwiseSelector(Selector):
 
 
 class ICSelector(Selector):
-    """AIC/BIC choice among a fixed list of candidate models (e.g. the ``top`` models of the original data)."""
+    """AIC/BIC choice among fixed candidate models (e.g. the ``top`` models of the original data)."""
 
     def __init__(
         self,
@@ -564,8 +563,9 @@ class ICSelector(Selector):
         pair_b: list[np.ndarray] = []
         pair_fin: list[np.ndarray] = []
         for rows in groups.values():
-            ok, finite = models_ok(positive[rows[0]], self.n_lists, self.universe, self.masks, self.cache,
-                                   self.extended)
+            ok, finite = models_ok(
+                positive[rows[0]], self.n_lists, self.universe, self.masks, self.cache, self.extended
+            )
             ms = np.nonzero(ok)[0]
             if ms.size == 0:
                 continue

@@ -60,7 +60,9 @@ class CaptureTable:
             raise TableError("The table has no rows.")
         k = len(lists) if lists is not None else len(histories[0])
         if k < MIN_LISTS:
-            raise TableError(f"Multiple systems estimation needs at least {MIN_LISTS} lists; the table has {k}.")
+            raise TableError(
+                f"Multiple systems estimation needs at least {MIN_LISTS} lists; the table has {k}."
+            )
         if k > MAX_LISTS:
             raise TableError(
                 f"The table has {k} lists; at most {MAX_LISTS} are supported "
@@ -69,7 +71,9 @@ class CaptureTable:
         names = tuple(str(x) for x in lists) if lists is not None else tuple(chr(65 + j) for j in range(k))
         if len(set(names)) != len(names):
             raise TableError(f"List names must be unique; got {', '.join(names)}.")
-        labels = list(row_labels) if row_labels is not None else [f"row {i + 1}" for i in range(len(histories))]
+        labels = (
+            list(row_labels) if row_labels is not None else [f"row {i + 1}" for i in range(len(histories))]
+        )
         full = np.zeros(1 << k, dtype=np.int64)
         seen: dict[int, str] = {}
         for hist, cnt, label in zip(histories, counts, labels, strict=True):
@@ -100,7 +104,9 @@ class CaptureTable:
         return cls(lists=names, counts=full, name=name)
 
     @classmethod
-    def from_counts(cls, counts: Sequence[int] | np.ndarray, lists: Sequence[str], name: str = "") -> CaptureTable:
+    def from_counts(
+        cls, counts: Sequence[int] | np.ndarray, lists: Sequence[str], name: str = ""
+    ) -> CaptureTable:
         """Build a table from a full count vector indexed by history bit mask (entry 0 is ignored)."""
         k = len(lists)
         arr = np.asarray(counts)
@@ -143,7 +149,9 @@ class CaptureTable:
 
     def rows(self) -> list[tuple[str, int]]:
         """The observed (non-zero) histories with their counts."""
-        return [(self.history(c), int(self.counts[c])) for c in range(1, 1 << self.n_lists) if self.counts[c] > 0]
+        return [
+            (self.history(c), int(self.counts[c])) for c in range(1, 1 << self.n_lists) if self.counts[c] > 0
+        ]
 
     def with_counts(self, counts: np.ndarray) -> CaptureTable:
         """A copy with another full count vector (same lists)."""
@@ -171,7 +179,9 @@ def read_stratified_table(
     appearance)."""
     header, body = _read_csv(path)
     if stratum not in header:
-        raise TableError(f"The stratum column {stratum!r} is not in the table (columns: {', '.join(header)}).")
+        raise TableError(
+            f"The stratum column {stratum!r} is not in the table (columns: {', '.join(header)})."
+        )
     s_idx = header.index(stratum)
     groups: dict[str, list[tuple[int, list[str]]]] = {}
     for line_no, row in body:
@@ -182,7 +192,9 @@ def read_stratified_table(
     for value, rows in groups.items():
         if value == "":
             raise TableError(f"line {rows[0][0]}: the stratum column {stratum!r} is empty.")
-        out[value] = _table_from_csv(header, rows, f"{Path(path).name} [{stratum}={value}]", count_column, (stratum,))
+        out[value] = _table_from_csv(
+            header, rows, f"{Path(path).name} [{stratum}={value}]", count_column, (stratum,)
+        )
     return out
 
 
@@ -194,7 +206,9 @@ def tables_from_mapping(tables: Mapping[str, CaptureTable]) -> dict[str, Capture
     first = next(iter(items.values()))
     for key, tab in items.items():
         if tab.lists != first.lists:
-            raise TableError(f"Stratum {key!r} has lists {tab.lists}, but the first stratum has {first.lists}.")
+            raise TableError(
+                f"Stratum {key!r} has lists {tab.lists}, but the first stratum has {first.lists}."
+            )
     return items
 
 

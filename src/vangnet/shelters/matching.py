@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
@@ -84,8 +85,7 @@ EXCLUSION_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     code: str
     params: tuple[tuple[str, object], ...] = ()
 
@@ -98,7 +98,7 @@ class Reason:
 
 
 def reason(code: str, **params: object) -> Reason:
-    return Reason(code, tuple(sorted(params.items())))
+    return Reason(code, tuple(params.items()))
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ class Needs:
         return ADULT_AGE - 1 if self.is_minor else ADULT_AGE
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Candidate:
     """One place type at one location, with its free places now."""
 
@@ -197,92 +197,97 @@ def adjacency() -> dict[str, frozenset[str]]:
     return table
 
 
-def evaluate(needs: Needs, c: Candidate, adjacent: Mapping[str, frozenset[str]] | None = None) -> Match:
+_NEED_CHECKS = (
+    # (needs attribute test, candidate attribute, reason when offered, reason when not)
+    ("children", "accepts_children", Reason("children_ok"), Reason("children_no")),
+    ("lvb", "accepts_lvb", Reason("lvb_ok"), Reason("lvb_no")),
+    ("addiction", "accepts_addiction", Reason("addiction_ok"), Reason("addiction_no")),
+    ("psychiatric", "offers_psychiatric_care", Reason("psychiatric_ok"), Reason("psychiatric_no")),
+    ("wheelchair", "wheelchair_accessible", Reason("wheelchair_ok"), Reason("wheelchair_no")),
+)
+
+
+def _needed(needs: Needs, name: str) -> bool:
+    return needs.children_count > 0 if name == "children" else bool(getattr(needs, name))
+
+
+def _shown_age(needs: Needs) -> object:
+    return needs.age if needs.age is not None else (_("under 18") if needs.is_minor else _("unknown"))
+
+
+def evaluate(needs: Needs, c: Candidate, adjacent: Mapping[str, frozenset[str]] | None = None,
+             types: frozenset[str] | None = None, *, explain_exclusions_only: bool = False) -> Match:
+    """Check one candidate. Exclusions are always complete; the reasons why it fits (and the score) are
+    worked out only for a place that fits, unless it is left out anyway."""
     adjacent = adjacency() if adjacent is None else adjacent
-    ok: list[Reason] = []
+    types = needs.suitable_types() if types is None else types
     no: list[Reason] = []
-    score = 0.0
-
-    if c.place_type in needs.suitable_types():
-        ok.append(reason("type_ok", type=c.place_type_label))
-    else:
-        no.append(reason("type_no", type=c.place_type_label))
-
-    if needs.gender in ("female", "male", "x"):
-        if needs.gender in c.genders:
-            ok.append(reason("gender_ok"))
-        else:
-            no.append(reason("gender_no"))
-    else:
-        ok.append(reason("gender_unknown"))
-
+    if c.place_type not in types:
+        no.append(Reason("type_no", (("type", c.place_type_label),)))
+    gendered = needs.gender in ("female", "male", "x")
+    if gendered and needs.gender not in c.genders:
+        no.append(Reason("gender_no"))
     age = needs.effective_age
-    shown_age = needs.age if needs.age is not None else (_("under 18") if needs.is_minor else _("unknown"))
-    if c.min_age <= age <= c.max_age:
-        ok.append(reason("age_ok", age=shown_age, min=c.min_age, max=c.max_age))
-    else:
-        no.append(reason("age_no", age=shown_age, min=c.min_age, max=c.max_age))
-
-    for needed, offered, good, bad in (
-        (needs.children_count > 0, c.accepts_children, "children_ok", "children_no"),
-        (needs.lvb, c.accepts_lvb, "lvb_ok", "lvb_no"),
-        (needs.addiction, c.accepts_addiction, "addiction_ok", "addiction_no"),
-        (needs.psychiatric, c.offers_psychiatric_care, "psychiatric_ok", "psychiatric_no"),
-        (needs.wheelchair, c.wheelchair_accessible, "wheelchair_ok", "wheelchair_no"),
-    ):
-        if needed:
-            (ok if offered else no).append(reason(good if offered else bad))
-
-    # safety
+    if not c.min_age <= age <= c.max_age:
+        no.append(Reason("age_no", (("age", _shown_age(needs)), ("min", c.min_age), ("max", c.max_age))))
+    needed = [(attr, good, bad) for name, attr, good, bad in _NEED_CHECKS if _needed(needs, name)]
+    for attr, _good, bad in needed:
+        if not getattr(c, attr):
+            no.append(bad)
+    region = needs.exploitation_region
+    neighbours = adjacent.get(region, frozenset()) if region else frozenset()
     if needs.exploitation_municipality and c.municipality == needs.exploitation_municipality:
-        no.append(reason("exploitation_municipality"))
-    if needs.exploitation_region:
-        neighbours = adjacent.get(needs.exploitation_region, frozenset())
-        if c.region == needs.exploitation_region:
-            if needs.avoid_region:
-                no.append(reason("exploitation_region"))
-        elif c.region in neighbours:
-            if needs.avoid_adjacent_regions:
-                no.append(reason("adjacent_region"))
-            else:
-                ok.append(reason("safe_region", region=needs.exploitation_region_name or needs.exploitation_region))
-                score += 1
-        else:
-            ok.append(reason("safe_distance"))
-            score += 2
+        no.append(Reason("exploitation_municipality"))
+    if region and c.region == region and needs.avoid_region:
+        no.append(Reason("exploitation_region"))
+    if region and c.region in neighbours and needs.avoid_adjacent_regions:
+        no.append(Reason("adjacent_region"))
     if c.municipality in needs.avoid_municipalities:
-        no.append(reason("avoided_municipality", municipality=c.municipality_name))
+        no.append(Reason("avoided_municipality", (("municipality", c.municipality_name),)))
+    if c.free <= 0:
+        no.append(Reason("no_free_place"))
+    if no or explain_exclusions_only:
+        return Match(candidate=c, reasons=[], exclusions=no, score=0.0)
 
-    # soft criteria
+    # it fits: say why, and score the soft criteria
+    ok = [Reason("type_ok", (("type", c.place_type_label),)),
+          Reason("gender_ok") if gendered else Reason("gender_unknown"),
+          Reason("age_ok", (("age", _shown_age(needs)), ("min", c.min_age), ("max", c.max_age)))]
+    ok.extend(good for _attr, good, _bad in needed)
+    score = 0.0
+    if region and c.region != region:
+        if c.region in neighbours:
+            ok.append(Reason("safe_region", (("region", needs.exploitation_region_name or region),)))
+            score += 1
+        else:
+            ok.append(Reason("safe_distance"))
+            score += 2
     for code, label in needs.specialisms.items():
         if code in c.specialisms:
-            ok.append(reason("specialism", specialism=label))
+            ok.append(Reason("specialism", (("specialism", label),)))
             score += 3
     for code, name in needs.languages.items():
         if code in c.languages:
-            ok.append(reason("language", language=name))
+            ok.append(Reason("language", (("language", name),)))
             score += 2
             break
     if (needs.multiple_problems or needs.addiction or needs.psychiatric) and c.place_type == "omm":
-        ok.append(reason("omm_for_multiple"))
+        ok.append(Reason("omm_for_multiple"))
         score += 2
-
-    if c.free > 0:
-        ok.append(reason("free", free=c.free, places=c.places))
-        score += min(c.free, 5) / 10
-    else:
-        no.append(reason("no_free_place"))
-    return Match(candidate=c, reasons=ok, exclusions=no, score=score)
+    ok.append(Reason("free", (("free", c.free), ("places", c.places))))
+    score += min(c.free, 5) / 10
+    return Match(candidate=c, reasons=ok, exclusions=[], score=score)
 
 
 def rank(needs: Needs, candidates: Iterable[Candidate],
          adjacent: Mapping[str, frozenset[str]] | None = None) -> MatchResult:
     """All fitting places best first; all others with the criteria that excluded them."""
     adjacent = adjacency() if adjacent is None else adjacent
+    types = needs.suitable_types()
     fitting: list[Match] = []
     excluded: list[Match] = []
     for candidate in candidates:
-        match = evaluate(needs, candidate, adjacent)
+        match = evaluate(needs, candidate, adjacent, types)
         (fitting if match.fits else excluded).append(match)
     fitting.sort(key=lambda m: (-m.score, -m.candidate.free, m.candidate.provider_name, m.candidate.location_name,
                                 m.candidate.capacity_id))

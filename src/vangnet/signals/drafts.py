@@ -45,6 +45,21 @@ def step_data(draft: SignalDraft, step: str) -> QueryDict | None:
     return qd
 
 
+def unbound_step(draft: SignalDraft, step: str) -> Any:
+    """The step's form showing what was saved, without validating it (a page load shows no errors)."""
+    form_class = STEPS[step]
+    kwargs: dict[str, Any] = {"form_codes": chosen_form_codes(draft)} if form_class is IndicatorsForm else {}
+    stored = draft.data.get(step) or {}
+    initial: dict[str, Any] = {}
+    for name, values in stored.items():
+        field = form_class.base_fields.get(name)
+        if field is None:
+            continue
+        multiple = isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField))
+        initial[name] = values if multiple else (values[0] if values else "")
+    return form_class(initial=initial, **kwargs)
+
+
 def bind_step(draft: SignalDraft, step: str) -> Any:
     form_class = STEPS[step]
     kwargs: dict[str, Any] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django import forms
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from vangnet.cases.models import ConsentPurpose
 from vangnet.core.models import Country, Language
 from vangnet.regions.models import Municipality
+from vangnet.signals.input import SignalInput, validate
 from vangnet.signals.models import ExploitationForm, Gender, Indicator, Signal, SignalConsent, YesNoUnknown
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -27,7 +29,28 @@ def _yes_no(value: Any) -> bool:
     return value == "yes"
 
 
-class SituationForm(forms.Form):
+class CrossFieldRulesMixin:
+    """Run the shared signal rules (``signals.input.validate``) on this step's fields, so a person hears
+    about a problem on the step where they can fix it, not only when sending."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}  # type: ignore[misc]
+        if self.errors:  # type: ignore[attr-defined]
+            return data
+        known = {f.name for f in dataclasses.fields(SignalInput)}
+        values = {"observed_on": timezone.localdate(), "municipality": None, "forms": []}
+        values.update({name: value for name, value in data.items() if name in known and value is not None})
+        for name in ("given_names", "family_name", "aliases", "document_number", "document_type",
+                     "consent_obtained_by", "account"):
+            values[name] = values.get(name) or ""
+        for name, messages in validate(SignalInput(**values)).items():
+            if name in self.fields:  # type: ignore[attr-defined]
+                for message in messages:
+                    self.add_error(name, message)  # type: ignore[attr-defined]
+        return data
+
+
+class SituationForm(CrossFieldRulesMixin, forms.Form):
     title = _("The situation")
     observed_on = forms.DateField(label=_("Date of the signal"), widget=DateInput,
                                   help_text=_("The day you met the person or saw the signs."))
@@ -78,7 +101,7 @@ class IndicatorsForm(forms.Form):
         field.choices = grouped  # type: ignore[attr-defined]
 
 
-class PersonForm(forms.Form):
+class PersonForm(CrossFieldRulesMixin, forms.Form):
     title = _("The person")
     is_identified = forms.TypedChoiceField(
         label=_("Do you know who the person is?"), coerce=lambda v: v == "identified", widget=forms.RadioSelect,
@@ -114,7 +137,7 @@ class PersonForm(forms.Form):
     document_number = forms.CharField(label=_("Document number"), required=False, max_length=64)
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(CrossFieldRulesMixin, forms.Form):
     title = _("Consent and account")
     consent = forms.ChoiceField(
         label=_("Did the person agree that you share this signal?"), choices=SignalConsent.choices,

@@ -67,9 +67,7 @@ def step(request: HttpRequest, draft_id: Any, step: str) -> HttpResponse:
             return redirect("signals:step", draft.public_id, target) if target != "review" else redirect(
                 "signals:review", draft.public_id)
     else:
-        form = drafts.bind_step(draft, step)
-        if drafts.step_data(draft, step) is None:
-            form = type(form)(**({"form_codes": drafts.chosen_form_codes(draft)} if step == "indicators" else {}))
+        form = drafts.unbound_step(draft, step)
     index = STEP_ORDER.index(step)
     return render(request, "signals/step.html", {
         "draft": draft, "form": form, "step": step, "step_title": STEPS[step].title, "steps": _steps_nav(draft, step),

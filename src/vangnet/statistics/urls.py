@@ -1,0 +1,10 @@
+from django.urls import path
+
+from vangnet.statistics import views
+
+app_name = "statistics"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("estimate/", views.estimate_view, name="estimate"),
+    path("<slug:key>.csv", views.table_csv, name="csv"),
+]

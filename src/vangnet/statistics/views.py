@@ -1,0 +1,137 @@
+"""Figures for the national coordinator and the analyst (rapporteur): aggregates only, never a person.
+
+Every other role gets a 404, as for any page it may not see (docs/adr/0002). Every view appends a
+``statistics_anonymised`` read to the processing log, without a subject.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import math
+from typing import Any
+
+import numpy as np
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from vangnet.accounts.models import Role
+from vangnet.audit.models import Action
+from vangnet.audit.services import log_processing
+from vangnet.estimation import Estimate, EstimationError, estimate
+from vangnet.statistics import charts, selectors
+from vangnet.statistics.capture import CaptureHistories, capture_histories
+from vangnet.statistics.forms import filters_from
+from vangnet.statistics.suppression import suppress
+
+logger = logging.getLogger(__name__)
+
+FIGURE_ROLES = {Role.ANALYST, Role.NATIONAL_COORDINATOR}
+LOGGED_FIELDS = ["submitted_at", "forms", "reporting_organisation", "age_at_signal", "gender", "nationality",
+                 "municipality", "cluster_id", "status", "close_reason"]
+
+
+def _figures_only(request: HttpRequest) -> None:
+    user: Any = request.user
+    if not (user.is_active and user.role in FIGURE_ROLES):
+        raise Http404
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    _figures_only(request)
+    form, filters = filters_from(request.GET)
+    tables = selectors.all_tables(filters)
+    log_processing("statistics_anonymised", Action.READ, fields=LOGGED_FIELDS)
+    params: dict[str, str | int] = {"year_from": filters.year_from, "year_to": filters.year_to, "exploitation": filters.form,
+                       "measure": filters.measure}
+    query = urlencode(params)
+    return render(request, "statistics/index.html", {
+        "form": form, "filters": filters, "query": query,
+        "tables": [{"table": t, "chart": charts.bar_chart(t)} for t in tables],
+    })
+
+
+@login_required
+def table_csv(request: HttpRequest, key: str) -> HttpResponse:
+    _figures_only(request)
+    build = selectors.TABLES.get(key)
+    if build is None:
+        raise Http404
+    _form, filters = filters_from(request.GET)
+    table = build(filters)
+    log_processing("statistics_anonymised", Action.EXPORT, fields=LOGGED_FIELDS)
+    name = f"vangnet-{key}-{filters.measure}-{filters.year_from}-{filters.year_to}"
+    if filters.form:
+        name += f"-{filters.form}"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    writer = csv.writer(response)
+    for row in table.csv_rows():
+        writer.writerow([_safe_csv(v) for v in row])
+    return response
+
+
+def _safe_csv(value: str) -> str:
+    """Labels never start a formula in a spreadsheet."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _number(x: float) -> str:
+    return number_format(round(x), force_grouping=True) if math.isfinite(x) else _("unbounded")
+
+
+def _result(result: Estimate, capture: CaptureHistories) -> dict[str, Any]:
+    labels = {lst.code: str(lst.label) for lst in capture.lists}
+    names = [labels[c] for c in result.table.lists]
+    return {
+        "observed": result.observed, "total": _number(result.total), "dark": _number(result.dark_figure),
+        "ci_low": _number(result.ci_low), "ci_high": _number(result.ci_high),
+        "level": round(result.level * 100), "ci_method": result.ci_label,
+        "share_seen": round(100 * result.observed / result.total) if result.total > 0 else 100,
+        "spec": result.model.spec, "interactions": result.model.interaction_labels(names, sep=" × "),
+        "lists": names,
+    }
+
+
+def _history_table(capture: CaptureHistories) -> dict[str, Any]:
+    codes, rows = capture.rows()
+    labels = {lst.code: str(lst.label) for lst in capture.lists}
+    published = suppress([[n] for _h, n in rows])
+    return {"lists": [labels[c] for c in codes],
+            "rows": [{"history": [bool(b) for b in h], "cell": cells[0]} for (h, _n), cells in zip(
+                rows, published, strict=True)]}
+
+
+@login_required
+def estimate_view(request: HttpRequest) -> HttpResponse:
+    _figures_only(request)
+    form, filters = filters_from(request.GET, with_measure=False)
+    capture = capture_histories(filters)
+    result: dict[str, Any] | None = None
+    error = ""
+    try:
+        result = _result(estimate(capture.table(), "stepwise"), capture)
+    except EstimationError as exc:
+        error = " ".join(str(exc).split())
+    except (ArithmeticError, ValueError, np.linalg.LinAlgError):
+        logger.exception("estimation failed")
+        error = _("The estimate could not be computed for these years. Try a longer period.")
+    log_processing("statistics_anonymised", Action.READ,
+                   fields=["submitted_at", "reporting_organisation", "cluster_id", "forms"])
+    totals = [(str(lst.label), cell) for (lst, _n), cell in zip(
+        capture.list_totals(), suppress([[n] for _l, n in capture.list_totals()]), strict=True)]
+    return render(request, "statistics/estimate.html", {
+        "form": form, "filters": filters, "capture": capture, "result": result, "error": error,
+        "list_totals": [(label, cells[0]) for label, cells in totals],
+        "history": _history_table(capture), "empty_lists": [str(lst.label) for lst in capture.empty_lists()],
+        "breadcrumbs": [{"url": reverse("statistics:index"), "label": _("Figures")},
+                        {"url": "", "label": _("Estimate of the dark number")}],
+        "anonymous": suppress([[capture.anonymous_signals]])[0][0],
+        "observed": suppress([[capture.observed]])[0][0],
+    })
