@@ -207,3 +207,15 @@ def test_cannot_link_is_respected_transitively() -> None:
     assert uf.union(2, 3) == 3
     assert uf.union(1, 2) is None  # would join 0 and 3
     assert uf.find(0) != uf.find(3)
+
+
+def test_explain_uses_the_links_own_fields() -> None:
+    enc = encoder()
+    index = LinkageIndex()
+    index.add(enc.encode(PersonRecord("x1", "Anna", "Visser", "1990-01-02", extra={"place": "Utrecht"})))
+    index.add(enc.encode(PersonRecord("y1", "Piotr", "Nowak", "1985-05-05", extra={"alias": "Pit"})))
+    result = index.add(enc.encode(PersonRecord("y2", "Piotr", "Nowak", "1985-05-05", extra={"alias": "Pit"})))
+    link = result.links[0]
+    assert link.fields[-1] == "extra:alias"
+    explanation = index.explain(link)
+    assert set(explanation) == set(link.fields) and explanation["extra:alias"] > 0

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, connections
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.shelters.conftest import make_location
 from vangnet.audit.context import processing_context
@@ -70,7 +70,7 @@ def test_100_concurrent_reservations_for_the_last_5_places(cast: Any, provider: 
         start.wait()
         with gate:
             try:
-                with processing_context(actor=cast.coordinator):
+                with translation.override("en"), processing_context(actor=cast.coordinator):
                     placement = services.reserve(request_id, capacity.pk, actor=cast.coordinator)
                 result: tuple[str, Any] = ("ok", placement.pk)
             except services.PlaceNoLongerAvailable as exc:
@@ -96,7 +96,9 @@ def test_100_concurrent_reservations_for_the_last_5_places(cast: Any, provider: 
     assert len(outcomes) == ATTEMPTS
     assert len(ok) == LAST_PLACES, f"{len(ok)} reservations succeeded with {parallel} connections at once"
     assert len(gone) == ATTEMPTS - LAST_PLACES
-    assert all("no longer available" in message for _kind, message in gone)
+    assert all("no longer available" in message for _kind, message in gone)  # a clear answer, in English here
+    with translation.override("nl"):
+        assert str(services.PlaceNoLongerAvailable())  # and in Dutch (the msgid until translated)
 
     # occupancy adds up: every place has exactly one active claim, and nobody holds two
     row = selectors.occupancy(location)[0]

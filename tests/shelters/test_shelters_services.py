@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.shelters.conftest import make_location
 from vangnet.audit.context import processing_context
@@ -187,7 +187,8 @@ def test_other_provider_cannot_answer(placement_request: Any, location: Any, cas
 
 def test_reserving_a_place_that_does_not_fit_is_refused(placement_request: Any, amsterdam_location: Any,
                                                         cast: Any) -> None:
-    with processing_context(actor=cast.coordinator), pytest.raises(services.PlacementError) as err:
+    with (translation.override("en"), processing_context(actor=cast.coordinator),
+          pytest.raises(services.PlacementError) as err):
         services.reserve(placement_request.pk, capacity_of(amsterdam_location).pk, actor=cast.coordinator)
     assert "exploitation" in str(err.value)
 
@@ -246,3 +247,19 @@ def test_placement_constraint_one_live_per_request(placement_request: Any, locat
         with pytest.raises(services.InvalidState):
             services.reserve(placement_request.pk, cap.pk, actor=cast.coordinator)
     assert Placement.objects.filter(request=placement_request).count() == 1
+
+
+def test_demo_locations_load_and_are_idempotent() -> None:
+    from vangnet.demo.organisations import create_organisations
+    from vangnet.demo.shelters import DEMO_LOCATIONS, create_shelter_locations
+
+    orgs = create_organisations()
+    assert create_shelter_locations(orgs) == len(DEMO_LOCATIONS)
+    assert create_shelter_locations(orgs) == 0
+    assert len(selectors.candidates()) > len(DEMO_LOCATIONS)
+
+
+def test_housekeeping_command_runs(placement_request: Any) -> None:
+    from django.core.management import call_command
+
+    call_command("shelters_housekeeping", stdout=open("/dev/null", "w"))  # noqa: SIM115

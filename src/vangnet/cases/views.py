@@ -49,6 +49,9 @@ def worklist_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     access = get_case_or_404(request.user, reference)
+    if access.basis == "involvement:handover":
+        # a receiving organisation sees the purpose-limited view, field by field (vangnet.sharing)
+        return redirect("sharing:shared_case", reference)
     case = access.case
     context = case_page(case, access.sections)
     read_fields = sorted(access.sections)

@@ -10,7 +10,6 @@ compares the decisions with the true person ids.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -277,8 +276,3 @@ def _link_two_sources(
     same = scored.probability >= thresholds.same
     roots = cluster_roots(len(batch), scored.i[same], scored.j[same])
     return DedupResult(batch.ids, roots, scored, thresholds)
-
-
-def summarise_levels(levels: npt.NDArray[np.int8]) -> dict[str, Counter[int]]:
-    """Level frequencies per column (diagnostics)."""
-    return {str(c): Counter(levels[:, c].tolist()) for c in range(levels.shape[1])}

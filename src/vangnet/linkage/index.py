@@ -43,13 +43,15 @@ class HumanDecision:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A scored pair of records (``a`` older than ``b``)."""
+    """A scored pair of records (``a`` older than ``b``); ``levels[k]`` is the comparison
+    level of ``fields[k]`` (-1 = missing on one side)."""
 
     a: str
     b: str
     probability: float
     decision: Decision
     levels: tuple[int, ...] = ()
+    fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,7 @@ class DedupResult:
                     float(p[k]),
                     decision,
                     tuple(int(x) for x in self.pairs.levels[k]),
+                    self.pairs.model.field_names,
                 )
             )
         return out
@@ -278,12 +281,7 @@ class LinkageIndex:
 
     def explain(self, link: Link) -> dict[str, float]:
         """Per-field match-weight contributions of a link (for the review screen)."""
-        return self.model.for_fields(self._field_names(len(link.levels))).explain(link.levels)
-
-    def _field_names(self, n: int) -> tuple[str, ...]:
-        base = ("first", "last", "birth", "gender", "nationality")
-        extras = sorted({name for e in self._encodings for name in e.extra})
-        return (base + tuple(f"extra:{x}" for x in extras))[:n]
+        return self.model.for_fields(link.fields).explain(link.levels)
 
     # -- scoring
 
@@ -320,6 +318,7 @@ class LinkageIndex:
                 float(p),
                 self.thresholds.classify(float(p)),
                 tuple(int(x) for x in lev),
+                batch.field_names,
             )
             for c, p, lev in zip(cands, probs.tolist(), levels, strict=True)
         ]
@@ -405,7 +404,12 @@ class LinkageIndex:
             p = float(scored.probability[k])
             decision = th.classify(p)
             index._links[(a, b)] = Link(
-                batch.ids[a], batch.ids[b], p, decision, tuple(int(x) for x in scored.levels[k])
+                batch.ids[a],
+                batch.ids[b],
+                p,
+                decision,
+                tuple(int(x) for x in scored.levels[k]),
+                batch.field_names,
             )
             if decision is Decision.SAME:
                 index._add_auto(a, b, p)

@@ -71,6 +71,8 @@ class ShelterLocation(models.Model):
     specialisms = models.JSONField(_("specialisms"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    #: Bumped on every change to the location or its places; versions the matching cache.
+    changed_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 
     class Meta:
         ordering = ["provider__name", "name"]
@@ -86,6 +88,9 @@ class ShelterLocation(models.Model):
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.region_id = self.municipality.police_unit_id
+        self.changed_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "changed_at", "region"}
         super().save(*args, **kwargs)
 
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models import Count, Max, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -104,29 +104,52 @@ def _parsed(cache: dict[str, frozenset[str]], text: str | None) -> frozenset[str
     return cache[key]
 
 
-def candidates(now: datetime.datetime | None = None) -> list[Candidate]:
-    """Every place type at every active location, with free places now. Three queries whatever the size;
-    plain rows, no model instances and never the (encrypted) address."""
-    taken = taken_per_capacity(now)
+#: Per process: the static part of every candidate (location, criteria, places), with the version it was
+#: read at. Free places are never cached; they are counted on every match.
+_static_cache: tuple[tuple[Any, int], list[tuple[Any, ...]]] | None = None
+
+
+def _catalogue_version() -> tuple[Any, int]:
+    row = ShelterLocation.objects.aggregate(v=Max("changed_at"), n=Count("id"))
+    return row["v"], row["n"]
+
+
+def _static_candidates() -> list[tuple[Any, ...]]:
+    global _static_cache
+    version = _catalogue_version()
+    cached = _static_cache
+    if cached is not None and cached[0] == version:
+        return cached[1]
     languages: dict[int, set[str]] = defaultdict(set)
     for loc_id, code in ShelterLocation.languages.through.objects.values_list("shelterlocation_id", "language_id"):
         languages[loc_id].add(code)
     frozen = {k: frozenset(v) for k, v in languages.items()}
     empty: frozenset[str] = frozenset()
-    labels = {k: str(v) for k, v in PLACE_TYPE_LABELS.items()}
     rows = (PlaceCapacity.objects.filter(location__is_active=True, places__gt=0).order_by("pk")
             .annotate(genders_text=Cast("location__genders", TextField()),
                       specialisms_text=Cast("location__specialisms", TextField()))
             .values_list(*CANDIDATE_COLUMNS))
     parsed: dict[str, frozenset[str]] = {}
-    return [
-        Candidate(cap_id, loc_id, loc_name, provider, muni, muni_name, region, region_name, place_type,
-                  labels.get(place_type, place_type), places, max(places - taken.get(cap_id, 0), 0),
-                  _parsed(parsed, genders), min_age, max_age, children, lvb, addiction, psychiatric, wheelchair,
-                  frozen.get(loc_id, empty), _parsed(parsed, specialisms))
+    static = [
+        (cap_id, loc_id, loc_name, provider, muni, muni_name, region, region_name, place_type, places,
+         _parsed(parsed, genders), min_age, max_age, children, lvb,
+         addiction, psychiatric, wheelchair, frozen.get(loc_id, empty), _parsed(parsed, specialisms))
         for (cap_id, loc_id, loc_name, provider, muni, muni_name, region, region_name, place_type, places, genders,
              min_age, max_age, children, lvb, addiction, psychiatric, wheelchair, specialisms) in rows
     ]
+    _static_cache = (version, static)
+    return static
+
+
+def candidates(now: datetime.datetime | None = None) -> list[Candidate]:
+    """Every place type at every active location, with free places now: two small queries per match (the
+    catalogue version and the active claims), plus three when a location or its places changed. Plain rows,
+    never the (encrypted) address."""
+    static = _static_candidates()
+    taken = taken_per_capacity(now)
+    labels = {k: str(v) for k, v in PLACE_TYPE_LABELS.items()}
+    return [Candidate(*row[:9], labels.get(row[8], row[8]), row[9], max(row[9] - taken.get(row[0], 0), 0),
+                      *row[10:]) for row in static]
 
 
 def find_matches(req: PlacementRequest, now: datetime.datetime | None = None) -> MatchResult:

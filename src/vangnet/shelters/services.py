@@ -130,6 +130,7 @@ def save_location(*, provider: Organisation, data: dict[str, Any], languages: It
                 setattr(location, name, data[name])
         location.save()
         location.languages.set(list(languages))
+        ShelterLocation.objects.filter(pk=location.pk).update(changed_at=timezone.now())
     _after_commit_check_waiting_list()
     return location
 
@@ -164,6 +165,7 @@ def set_capacity(location: ShelterLocation, place_type: str, places: int) -> Pla
             PlaceSlot.objects.filter(pk__in=[s.pk for s in free[:drop]]).update(is_active=False)
         capacity.places = places
         capacity.save(update_fields=["places"])
+        ShelterLocation.objects.filter(pk=location.pk).update(changed_at=timezone.now())
     if places > before:
         _after_commit_check_waiting_list()
     return capacity

@@ -146,7 +146,8 @@ def _measure_words(filters: Filters) -> str:
 def summary_table(filters: Filters) -> FigureTable:
     """Signals, persons and cases per year."""
     sig = signals(filters).annotate(stat_year=ExtractYear("submitted_at"))
-    per_year: dict[int, Mapping[str, Any]] = {r["stat_year"]: r for r in sig.values("stat_year").annotate(**SIGNAL_AGGREGATES).order_by()}
+    per_year: dict[int, Mapping[str, Any]] = {
+        r["stat_year"]: r for r in sig.values("stat_year").annotate(**SIGNAL_AGGREGATES).order_by()}
     overall = signals(filters).aggregate(**SIGNAL_AGGREGATES)
     case_qs = cases(filters)
     case_year = dict(case_qs.annotate(stat_year=ExtractYear("opened_at")).values("stat_year")

@@ -48,8 +48,8 @@ def index(request: HttpRequest) -> HttpResponse:
     form, filters = filters_from(request.GET)
     tables = selectors.all_tables(filters)
     log_processing("statistics_anonymised", Action.READ, fields=LOGGED_FIELDS)
-    params: dict[str, str | int] = {"year_from": filters.year_from, "year_to": filters.year_to, "exploitation": filters.form,
-                       "measure": filters.measure}
+    params: dict[str, str | int] = {"year_from": filters.year_from, "year_to": filters.year_to,
+                                    "exploitation": filters.form, "measure": filters.measure}
     query = urlencode(params)
     return render(request, "statistics/index.html", {
         "form": form, "filters": filters, "query": query,

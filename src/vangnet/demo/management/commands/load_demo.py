@@ -8,6 +8,7 @@ from vangnet.audit.context import processing_context
 from vangnet.demo.generator import DemoGenerator
 from vangnet.persons.services import link_all
 from vangnet.demo.organisations import DEMO_PASSWORD, create_organisations, create_users
+from vangnet.demo.shelters import create_shelter_locations
 from vangnet.signals.models import Signal
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         orgs = create_organisations()
         logins = create_users(orgs)
+        create_shelter_locations(orgs)
         if options["if_empty"] and Signal.objects.exists():
             self.stdout.write("Signals exist already; not generating more.")
         else:

@@ -1,0 +1,58 @@
+"""Demo shelter locations for the three demo shelter providers (synthetic names and addresses)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from vangnet.accounts.models import Organisation
+from vangnet.audit.context import processing_context
+from vangnet.core.models import Language
+from vangnet.regions.models import Municipality
+from vangnet.shelters import services
+from vangnet.shelters.models import ShelterLocation
+
+F, M, X = "female", "male", "x"
+
+#: (provider key, name, municipality, address, genders, ages, flags, languages, specialisms, places per type)
+DEMO_LOCATIONS: list[tuple[Any, ...]] = [
+    ("shelter:north", "Huis aan de Haven", "GM0014", "Havenkade 1, 9711 AA Groningen (demo)", [F], (18, 120),
+     {"accepts_children": True, "accepts_lvb": True}, ["en", "ro"], [], {"cosm": 6, "women": 4}),
+    ("shelter:north", "De Vuurtoren", "GM0080", "Lichtweg 3, 8911 AB Leeuwarden (demo)", [M], (18, 120),
+     {"accepts_addiction": True}, ["en", "pl"], ["male_sexual", "labour"], {"men": 5, "crisis": 2}),
+    ("shelter:north", "Het Anker", "GM0193", "Ankerstraat 9, 8011 AA Zwolle (demo)", [F, M, X], (18, 120),
+     {"accepts_addiction": True, "offers_psychiatric_care": True, "accepts_lvb": True}, ["en"], [],
+     {"omm": 8}),
+    ("shelter:west", "Het Baken", "GM0599", "Bakenweg 12, 3011 AA Rotterdam (demo)", [F], (18, 120),
+     {"accepts_children": True, "wheelchair_accessible": True}, ["en", "es", "fr"], [], {"cosm": 8, "crisis": 2}),
+    ("shelter:west", "De Duinen", "GM0518", "Duinlaan 4, 2511 AA Den Haag (demo)", [F], (12, 17),
+     {"accepts_lvb": True}, ["en", "ar"], [], {"minors": 6}),
+    ("shelter:west", "Het Veerhuis", "GM0202", "Veerweg 2, 6811 AA Arnhem (demo)", [M], (18, 120), {},
+     ["en", "bg", "ro"], ["labour", "criminal"], {"men": 6}),
+    ("shelter:south", "Zuiderlicht", "GM0796", "Lichtstraat 5, 5211 AA 's-Hertogenbosch (demo)", [F, X],
+     (18, 120), {"accepts_children": True}, ["en", "es"], [], {"cosm": 6, "women": 6}),
+    ("shelter:south", "De Linde", "GM0935", "Lindeplein 8, 6211 AA Maastricht (demo)", [F, M, X], (18, 120),
+     {"accepts_addiction": True, "offers_psychiatric_care": True}, ["en", "fr"], [], {"omm": 6, "crisis": 2}),
+    ("shelter:south", "Het Kompas", "GM0855", "Kompasweg 6, 5011 AA Tilburg (demo)", [M, F], (12, 17),
+     {"accepts_lvb": True, "wheelchair_accessible": True}, ["en", "nl"], ["criminal"], {"minors": 5}),
+]
+
+
+@transaction.atomic
+def create_shelter_locations(orgs: dict[str, Organisation]) -> int:
+    """Create the demo locations and their places (idempotent: existing locations are left alone)."""
+    created = 0
+    with processing_context(actor_label="load_demo"):
+        for key, name, municipality, address, genders, (low, high), flags, langs, specialisms, places in DEMO_LOCATIONS:
+            provider = orgs[key]
+            if ShelterLocation.objects.filter(provider=provider, name=name).exists():
+                continue
+            data = {"name": name, "municipality": Municipality.objects.get(pk=municipality), "address": address,
+                    "genders": genders, "min_age": low, "max_age": high, "specialisms": specialisms, **flags}
+            location = services.save_location(provider=provider, data=data,
+                                              languages=Language.objects.filter(pk__in=langs))
+            for place_type, count in places.items():
+                services.set_capacity(location, place_type, count)
+            created += 1
+    return created
