@@ -21,14 +21,24 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from tests.factories import OrganisationFactory, UserFactory
+from tests.e2e.fixtures import (  # noqa: F401  (browser fixtures, shared by every e2e test)
+    browser,
+    new_context,
+    page,
+    playwright_instance,
+    pytest_runtest_makereport,
+    screenshot_dir,
+)
+from tests.factories import (
+    PASSWORD,  # noqa: F401  (re-exported for the tests)
+    OrganisationFactory,
+    UserFactory,
+)
 from vangnet.accounts.models import OrganisationType, Role
 from vangnet.audit.context import processing_context
 from vangnet.signals.input import SignalInput
 from vangnet.signals.models import ExploitationForm, Indicator
 from vangnet.signals.services import register_signal
-
-PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,8 @@ import factory
 
 from vangnet.accounts.models import Organisation, OrganisationType, Role, User
 
+PASSWORD = "correct-horse-battery-staple"  # the fixed cast's password in every test
+
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -27,7 +29,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = factory.LazyAttribute(lambda o: o.username.title())
     role = Role.REPORTER
     organisation = factory.SubFactory(OrganisationFactory)
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-staple")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def saved(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]

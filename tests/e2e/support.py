@@ -16,7 +16,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 DRAFT_STEP_URL = re.compile(r"/signals/drafts/[0-9a-f-]{36}/(?P<step>[a-z]+)/$")

@@ -2,14 +2,12 @@
 English, with axe-core (WCAG 2.0/2.1 A and AA) passing on every page on the way. No login.
 
 Minimal Playwright fixtures of our own (Debian's /usr/bin/chromium), so this module does not depend on
-the shape of tests/e2e/conftest.py. See tests/e2e/conftest.py for why DJANGO_ALLOW_ASYNC_UNSAFE is set.
+the shape of tests/e2e/fixtures.py. See tests/e2e/fixtures.py for why DJANGO_ALLOW_ASYNC_UNSAFE is set.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,18 +26,10 @@ AXE_JS = Path(__file__).resolve().parents[1] / "e2e" / "vendor" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-@pytest.fixture(scope="module")
-def infopoint_browser() -> Iterator[Any]:
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing (apt-get install chromium)", pytrace=False)
-        pytest.skip("Debian chromium not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def infopoint_browser(browser: Any) -> Any:
+    """The suite's one shared Chromium (tests/e2e/fixtures.py)."""
+    return browser
 
 
 def axe(page: Any, label: str) -> None:

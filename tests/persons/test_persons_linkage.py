@@ -70,7 +70,7 @@ def test_a_different_secret_gives_encodings_that_never_match(cast, settings):
     services.link_signal(second.pk)
     rows = {r.signal_id: r for r in SignalEncoding.objects.all()}
     assert rows[first.pk].key_id != rows[second.pk].key_id
-    index, current = services.build_index()
+    _index, current = services.build_index()
     assert [r.signal_id for r in current] == [second.pk]  # old-secret encodings are not compared
 
 

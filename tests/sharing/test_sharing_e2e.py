@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import _fast_password_hashing, browser, new_context, page, playwright_instance  # noqa: F401
 from tests.e2e.support import axe_check, login, logout
 
 pytestmark = pytest.mark.e2e
@@ -49,7 +48,7 @@ def _accept_newest(pg: Any) -> None:
     pg.wait_for_url("**/sharing/cases/*/")
 
 
-def test_handover_chain_with_consent_withdrawn(page: Any, cast: Any, registered_signal: Any,  # noqa: F811
+def test_handover_chain_with_consent_withdrawn(page: Any, cast: Any, registered_signal: Any,
                                                 shelter_user: Any) -> None:
     case = registered_signal.case
     ref = case.reference

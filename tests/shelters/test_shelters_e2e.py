@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import signal_input
-from tests.e2e.conftest import browser, new_context, page, playwright_instance  # noqa: F401  (fixtures)
 from tests.e2e.support import axe_check, login, logout
 from tests.shelters.conftest import ADDRESS, make_location
 from vangnet.audit.context import processing_context
@@ -31,7 +30,7 @@ def acute_case(cast: Any) -> Any:
     return signal.case
 
 
-def test_acute_placement_flow_in_the_browser(page: Any, cast: Any, intake: Any, provider: Any,  # noqa: F811
+def test_acute_placement_flow_in_the_browser(page: Any, cast: Any, intake: Any, provider: Any,
                                              other_provider: Any, acute_case: Any) -> None:
     make_location(provider, "Huis Noord", "GM0014", places=2)
     make_location(other_provider, "Huis Amstel", "GM0363", address="Amstelgracht 1, Amsterdam")

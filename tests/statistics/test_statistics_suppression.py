@@ -1,4 +1,4 @@
-"""Small-cell suppression: primary (1–4 → <5) and secondary (no line with exactly one hidden cell)."""
+"""Small-cell suppression: primary (1 to 4 shown as <5) and secondary (no line with exactly one hidden cell)."""
 
 from __future__ import annotations
 

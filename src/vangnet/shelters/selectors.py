@@ -148,8 +148,8 @@ def candidates(now: datetime.datetime | None = None) -> list[Candidate]:
     static = _static_candidates()
     taken = taken_per_capacity(now)
     labels = {k: str(v) for k, v in PLACE_TYPE_LABELS.items()}
-    return [Candidate(*row[:9], labels.get(row[8], row[8]), row[9], max(row[9] - taken.get(row[0], 0), 0),
-                      *row[10:]) for row in static]
+    return [Candidate(*row[:9], labels.get(row[8], row[8]), row[9],  # type: ignore[call-arg]
+                      max(row[9] - taken.get(row[0], 0), 0), *row[10:]) for row in static]
 
 
 def find_matches(req: PlacementRequest, now: datetime.datetime | None = None) -> MatchResult:

@@ -100,12 +100,16 @@ def _result(result: Estimate, capture: CaptureHistories) -> dict[str, Any]:
 
 
 def _history_table(capture: CaptureHistories) -> dict[str, Any]:
+    """The capture histories as published: small counts suppressed, with the number of persons seen as
+    their total (so one hidden history cannot be worked out from it)."""
     codes, rows = capture.rows()
     labels = {lst.code: str(lst.label) for lst in capture.lists}
-    published = suppress([[n] for _h, n in rows])
+    published = suppress([[n] for _h, n in rows] + [[capture.observed]], total_row=True)
+    observed = published[-1][0]
     return {"lists": [labels[c] for c in codes],
             "rows": [{"history": [bool(b) for b in h], "cell": cells[0]} for (h, _n), cells in zip(
-                rows, published, strict=True)]}
+                rows, published[:-1], strict=True)],
+            "observed": observed.display if observed.suppressed else _number(observed.value)}
 
 
 @login_required
@@ -133,5 +137,4 @@ def estimate_view(request: HttpRequest) -> HttpResponse:
         "breadcrumbs": [{"url": reverse("statistics:index"), "label": _("Figures")},
                         {"url": "", "label": _("Estimate of the dark number")}],
         "anonymous": suppress([[capture.anonymous_signals]])[0][0],
-        "observed": suppress([[capture.observed]])[0][0],
     })

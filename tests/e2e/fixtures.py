@@ -1,4 +1,7 @@
-"""Browser tests: Playwright (sync API) driving the Debian Chromium against pytest-django's live server.
+"""Browser-test fixtures, loaded once for the whole suite by ``tests/conftest.py`` (so that every
+browser test, wherever it lives, shares one Playwright instance and one Chromium).
+
+Browser tests: Playwright (sync API) driving the Debian Chromium against pytest-django's live server.
 
 Why ``DJANGO_ALLOW_ASYNC_UNSAFE``: Playwright's sync API runs an asyncio event loop in the test thread
 (greenlets). Django refuses synchronous database calls from a thread with a running event loop and raises
@@ -130,7 +133,6 @@ def screenshot_dir() -> Path:
     return SCREENSHOTS
 
 
-@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """The cast logs in through the real form many times; the production hasher costs ~0.3 s per hash.
     (The ``settings`` fixture also reaches the live server: it runs in a thread of this process.)"""
