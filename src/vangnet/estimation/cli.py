@@ -120,7 +120,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise EstimationError("--workers must be at least 1.")
     seed = args.seed
-    if (seed is None and args.ci == "bootstrap") or (seed is None and args.stratum):
+    uses_bootstrap = args.ci == "bootstrap" or bool(args.stratum)
+    if seed is None and uses_bootstrap:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
     opts = {
         "pthresh": args.pthresh,
@@ -155,7 +156,7 @@ def _run(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(_clean(payload), default=_json_default) + "\n")
     else:
         text = result.summary()
-        if seed is not None and (args.ci == "bootstrap" or args.stratum):
+        if seed is not None and uses_bootstrap:
             text += f"\n(bootstrap seed {seed}; rerun with --seed {seed} to reproduce)"
         sys.stdout.write(text + "\n")
     if args.plot:

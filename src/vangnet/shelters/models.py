@@ -278,7 +278,7 @@ class DeclineReason(models.TextChoices):
 
 
 class DischargeDestination(models.TextChoices):
-    HOME = "home", _("Home")
+    HOME = "home", _("Back home (own family or former home)")
     OTHER_SHELTER = "other_shelter", _("Another shelter")
     OWN_HOUSING = "own_housing", _("Own housing")
     RETURNED = "returned", _("Returned to country of origin")
