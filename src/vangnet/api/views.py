@@ -92,7 +92,7 @@ class SignalCollection(ApiContextMixin, APIView):
                         response_status=0, response_body={},
                     )
             except IntegrityError:
-                return self._replay(organisation, key, fingerprint)
+                return _replay(organisation, "signals", key, fingerprint)
             serializer = SignalCreateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             try:
@@ -105,15 +105,6 @@ class SignalCollection(ApiContextMixin, APIView):
             record.response_status, record.response_body = 201, body
             record.save(update_fields=["response_status", "response_body"])
         return Response(body, status=201, headers={"Location": f"/api/v1/signals/{signal.public_id}"})
-
-    def _replay(self, organisation: Any, key: str, fingerprint: str) -> Response:
-        existing = IdempotencyRecord.objects.get(organisation=organisation, endpoint="signals", key=key)
-        if existing.request_fingerprint != fingerprint:
-            return problem(422, "idempotency-key-reused", "This Idempotency-Key was used for another request",
-                           "Use a new key for a new signal.")
-        if existing.response_status == 0:
-            return problem(409, "request-in-progress", "The first request with this key is still running")
-        return Response(existing.response_body, status=200, headers={"Idempotent-Replayed": "true"})
 
 
 class SignalItem(ApiContextMixin, APIView):

@@ -13,12 +13,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-def _localised(nl: str, en: str) -> str:
-    return en if (get_language() or "nl").startswith("en") else nl
+from vangnet.core.i18n import localised
 
 
 class LegalBasis(models.Model):
@@ -39,11 +36,11 @@ class LegalBasis(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self.name_nl, self.name_en)
+        return localised(self.name_nl, self.name_en)
 
     @property
     def text(self) -> str:
-        return _localised(self.text_nl, self.text_en)
+        return localised(self.text_nl, self.text_en)
 
 
 class ProcessingActivity(models.Model):
@@ -75,11 +72,11 @@ class ProcessingActivity(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self.name_nl, self.name_en)
+        return localised(self.name_nl, self.name_en)
 
     @property
     def purpose(self) -> str:
-        return _localised(self.purpose_nl, self.purpose_en)
+        return localised(self.purpose_nl, self.purpose_en)
 
     @property
     def data_category_labels(self) -> list[str]:

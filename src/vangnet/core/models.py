@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from vangnet.core.i18n import localised
 
 
 class BilingualName(models.Model):
@@ -23,7 +24,7 @@ class BilingualName(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+        return localised(self.name_nl, self.name_en)
 
 
 class Country(BilingualName):

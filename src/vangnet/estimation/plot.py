@@ -121,6 +121,14 @@ def svg_chart(items: list[PlotItem], title: str, level: float) -> str:
         out.append(
             f'<text x="{cx:.1f}" y="{top + plot_h + 18}" text-anchor="middle">{escape(it.label)}</text>'
         )
+        out.append(
+            f'<text x="{x_obs + bar / 2:.1f}" y="{y(it.observed) - 4:.1f}" text-anchor="middle" '
+            f'font-size="10">{it.observed:,.0f}</text>'
+        )
+        out.append(
+            f'<text x="{x_est + bar + 4:.1f}" y="{y(it.estimate) + 4:.1f}" text-anchor="start" '
+            f'font-size="10">{it.estimate:,.0f}</text>'
+        )
     pct = round(level * 100)
     ly = height - 14
     out.append(f'<rect x="{left}" y="{ly - 10}" width="12" height="12" fill="#9db4d0"/>')

@@ -13,14 +13,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.core.fields import EncryptedDateField, EncryptedJSONField, EncryptedTextField
-
-
-def _localised(nl: str, en: str) -> str:
-    return en if (get_language() or "nl").startswith("en") else nl
+from vangnet.core.i18n import localised
 
 
 class ExploitationForm(models.Model):
@@ -42,7 +38,7 @@ class ExploitationForm(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self.name_nl, self.name_en)
+        return localised(self.name_nl, self.name_en)
 
 
 class Indicator(models.Model):
@@ -66,7 +62,7 @@ class Indicator(models.Model):
 
     @property
     def text(self) -> str:
-        return _localised(self.text_nl, self.text_en)
+        return localised(self.text_nl, self.text_en)
 
 
 class Gender(models.TextChoices):
