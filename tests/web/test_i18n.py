@@ -2,8 +2,9 @@
 
 The compiled ``django.mo`` is committed (a fresh machine has no gettext), so these tests catch a
 ``.po`` that was edited without running ``compilemessages``, untranslated or fuzzy entries left behind
-by ``makemessages``, and a language choice that does not reach the page. They check the project
-catalogue (``LOCALE_PATHS``) and every app-level ``<app>/locale/nl`` catalogue.
+by ``makemessages``, and a language choice that does not reach the page. There is one catalogue, the
+project catalogue (``LOCALE_PATHS``): an app-level ``<app>/locale`` directory would make ``makemessages``
+put that app's strings there instead, so it is not allowed (docs/i18n.md).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ LC_MESSAGES = Path(settings.LOCALE_PATHS[0]) / "nl" / "LC_MESSAGES"
 PO_PATH = LC_MESSAGES / "django.po"
 MO_PATH = LC_MESSAGES / "django.mo"
 SOURCE_ROOT = Path(settings.BASE_DIR)
-#: The project catalogue first, then any app-level catalogue (makemessages fills the nearest locale dir).
+#: The one catalogue (an app-level catalogue is refused by test_one_catalogue_only, but would be checked too).
 CATALOGUES = [PO_PATH, *sorted(p for p in SOURCE_ROOT.glob("*/locale/nl/LC_MESSAGES/django.po") if p != PO_PATH)]
 CATALOGUE_IDS = [str(p.relative_to(SOURCE_ROOT)) for p in CATALOGUES]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
@@ -100,6 +101,18 @@ def test_catalogue_files_exist() -> None:
     assert PO_PATH.is_file(), PO_PATH
     assert MO_PATH.is_file(), f"{MO_PATH} is missing: run manage.py compilemessages -l nl"
     assert len(messages()) > 100
+
+
+def test_one_catalogue_only() -> None:
+    """makemessages writes a string into the nearest ``locale`` dir above its file: an app-level
+    ``locale`` dir would split the catalogue again (and its msgids lose to the project catalogue)."""
+    project = Path(settings.LOCALE_PATHS[0]).resolve()
+    others = sorted(
+        str(d.relative_to(SOURCE_ROOT))
+        for d in SOURCE_ROOT.rglob("locale")
+        if d.is_dir() and d.resolve() != project and "static" not in d.relative_to(SOURCE_ROOT).parts
+    )
+    assert not others, f"merge these into {project.relative_to(SOURCE_ROOT)} and delete them: {others}"
 
 
 @pytest.mark.parametrize("po_path", CATALOGUES, ids=CATALOGUE_IDS)
