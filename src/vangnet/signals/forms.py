@@ -38,7 +38,7 @@ class CrossFieldRulesMixin:
         if self.errors:  # type: ignore[attr-defined]
             return data
         known = {f.name for f in dataclasses.fields(SignalInput)}
-        values = {"observed_on": timezone.localdate(), "municipality": None, "forms": []}
+        values: dict[str, Any] = {"observed_on": timezone.localdate(), "municipality": None, "forms": []}
         values.update({name: value for name, value in data.items() if name in known and value is not None})
         for name in ("given_names", "family_name", "aliases", "document_number", "document_type",
                      "consent_obtained_by", "account"):

@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand
 
 from vangnet.audit.context import processing_context
 from vangnet.demo.generator import DemoGenerator
-from vangnet.persons.services import link_all
 from vangnet.demo.organisations import DEMO_PASSWORD, create_organisations, create_users
 from vangnet.demo.shelters import create_shelter_locations
+from vangnet.persons.services import link_all
 from vangnet.signals.models import Signal
 
 
