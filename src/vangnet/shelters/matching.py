@@ -13,11 +13,11 @@ multiple problems, extra distance from the region of exploitation, and more free
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, overload
 
 from django.utils.translation import gettext_lazy as _
 
@@ -179,11 +179,24 @@ class Match:
 @dataclass
 class MatchResult:
     fitting: list[Match]
-    excluded: list[Match]
+    #: A list, or (from ``rank_catalogue``) a lazy sequence that builds each left-out ``Match`` on access.
+    excluded: Sequence[Match]
 
     @property
     def best(self) -> Match | None:
         return self.fitting[0] if self.fitting else None
+
+    def exclusion_counts(self) -> dict[str, int]:
+        """How many places each criterion left out (a place can be left out by several), in the order the
+        criteria are first met going down ``excluded``."""
+        fast = getattr(self.excluded, "exclusion_counts", None)
+        if fast is not None:
+            return dict(fast())
+        counts: dict[str, int] = {}
+        for match in self.excluded:
+            for r in match.exclusions:
+                counts[r.code] = counts.get(r.code, 0) + 1
+        return counts
 
 
 @lru_cache(maxsize=1)
@@ -294,3 +307,223 @@ def rank(needs: Needs, candidates: Iterable[Candidate],
     excluded.sort(key=lambda m: (len(m.exclusions), m.candidate.provider_name, m.candidate.location_name,
                                  m.candidate.capacity_id))
     return MatchResult(fitting=fitting, excluded=excluded)
+
+
+# --- the same ranking over a catalogue with indexes per criterion ------------------------------------
+#
+# ``rank`` evaluates every candidate one by one. ``rank_catalogue`` gives the same result (same order, same
+# reasons, same exclusions in the same order) but works per criterion: the static part of every candidate
+# is indexed once per process (``Catalogue``), a request marks the places each hard criterion leaves out
+# in a bit mask per place, only the fitting places are evaluated in full, and a left-out place's ``Match``
+# is built only when it is looked at.
+
+#: Layout of a catalogue row: the ``Candidate`` fields without ``place_type_label`` and ``free``.
+ROW_FIELDS = ("capacity_id", "location_id", "location_name", "provider_name", "municipality", "municipality_name",
+              "region", "region_name", "place_type", "places", "genders", "min_age", "max_age", "accepts_children",
+              "accepts_lvb", "accepts_addiction", "offers_psychiatric_care", "wheelchair_accessible", "languages",
+              "specialisms")
+_PLACES = ROW_FIELDS.index("places")
+_PLACE_TYPE = ROW_FIELDS.index("place_type")
+
+#: Exclusion criteria in the order ``evaluate`` names them; bit ``1 << n`` in a place's mask.
+EXCLUSION_ORDER = ("type_no", "gender_no", "age_no", *(bad.code for _n, _a, _g, bad in _NEED_CHECKS),
+                   "exploitation_municipality", "exploitation_region", "adjacent_region", "avoided_municipality",
+                   "no_free_place")
+_BIT = {code: 1 << n for n, code in enumerate(EXCLUSION_ORDER)}
+_CONSTANT_REASONS = {code: Reason(code) for code in EXCLUSION_ORDER}
+
+
+def _row_candidate(row: tuple[Any, ...], label: str, free: int) -> Candidate:
+    return Candidate(*row[:9], label, row[9], free, *row[10:])  # type: ignore[call-arg]
+
+
+class Catalogue:
+    """The static part of every candidate (rows laid out as ``ROW_FIELDS``), in the tie-break order of the
+    ranking (provider, location, capacity id), with the places indexed by every static hard criterion.
+    Read-only once built, so one instance can serve every request (and thread) of a process."""
+
+    def __init__(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        self.rows: list[tuple[Any, ...]] = sorted(rows, key=lambda r: (r[3], r[2], r[0]))
+        self.places: list[int] = [r[_PLACES] for r in self.rows]
+        self.index: dict[int, int] = {r[0]: i for i, r in enumerate(self.rows)}
+        by_type: dict[str, list[int]] = {}
+        by_age: dict[tuple[int, int], list[int]] = {}
+        by_municipality: dict[str, list[int]] = {}
+        by_region: dict[str, list[int]] = {}
+        lacking_gender: dict[str, list[int]] = {g: [] for g in ("female", "male", "x")}
+        lacking: dict[str, list[int]] = {attr: [] for _n, attr, _g, _b in _NEED_CHECKS}
+        columns = {attr: ROW_FIELDS.index(attr) for attr in lacking}
+        for i, r in enumerate(self.rows):
+            c = dict(zip(ROW_FIELDS, r, strict=True))
+            by_type.setdefault(c["place_type"], []).append(i)
+            by_age.setdefault((c["min_age"], c["max_age"]), []).append(i)
+            by_municipality.setdefault(c["municipality"], []).append(i)
+            by_region.setdefault(c["region"], []).append(i)
+            for gender, where in lacking_gender.items():
+                if gender not in c["genders"]:
+                    where.append(i)
+            for attr, col in columns.items():
+                if not r[col]:
+                    lacking[attr].append(i)
+        self.by_type = {k: tuple(v) for k, v in by_type.items()}
+        self.by_age = {k: tuple(v) for k, v in by_age.items()}
+        self.by_municipality = {k: tuple(v) for k, v in by_municipality.items()}
+        self.by_region = {k: tuple(v) for k, v in by_region.items()}
+        self.lacking_gender = {k: tuple(v) for k, v in lacking_gender.items()}
+        self.lacking = {k: tuple(v) for k, v in lacking.items()}
+        self.no_places = tuple(i for i, n in enumerate(self.places) if n <= 0)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def candidates(self, taken: Mapping[int, int], labels: Mapping[str, str]) -> list[Candidate]:
+        return [_row_candidate(r, labels.get(r[_PLACE_TYPE], r[_PLACE_TYPE]), max(r[_PLACES] - taken.get(r[0], 0), 0))
+                for r in self.rows]
+
+
+def _exclusion_reasons(needs: Needs, c: Candidate, mask: int) -> list[Reason]:
+    """The reasons of a place's exclusion mask, as ``evaluate`` gives them."""
+    reasons = []
+    for n, code in enumerate(EXCLUSION_ORDER):
+        if not mask >> n & 1:
+            continue
+        if code == "type_no":
+            reasons.append(Reason("type_no", (("type", c.place_type_label),)))
+        elif code == "age_no":
+            reasons.append(Reason("age_no", (("age", _shown_age(needs)), ("min", c.min_age), ("max", c.max_age))))
+        elif code == "avoided_municipality":
+            reasons.append(Reason("avoided_municipality", (("municipality", c.municipality_name),)))
+        else:
+            reasons.append(_CONSTANT_REASONS[code])
+    return reasons
+
+
+class ExcludedMatches(Sequence[Match]):
+    """The left-out places, worst-fitting last, as a sequence that builds each ``Match`` (candidate and
+    exclusion reasons) only when it is looked at. Counts per criterion need no ``Match`` at all."""
+
+    def __init__(self, needs: Needs, catalogue: Catalogue, order: list[int], masks: list[int],
+                 taken: Mapping[int, int], labels: Mapping[str, str], counts: dict[str, int]) -> None:
+        self._needs = needs
+        self._catalogue = catalogue
+        self._order = order
+        self._masks = masks
+        self._taken = taken
+        self._labels = labels
+        self._counts = counts
+        self._built: dict[int, Match] = {}
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def _match(self, i: int) -> Match:
+        match = self._built.get(i)
+        if match is None:
+            row = self._catalogue.rows[i]
+            c = _row_candidate(row, self._labels.get(row[_PLACE_TYPE], row[_PLACE_TYPE]),
+                               max(row[_PLACES] - self._taken.get(row[0], 0), 0))
+            match = Match(candidate=c, reasons=[], exclusions=_exclusion_reasons(self._needs, c, self._masks[i]),
+                          score=0.0)
+            self._built[i] = match
+        return match
+
+    @overload
+    def __getitem__(self, index: int) -> Match: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Match]: ...
+
+    def __getitem__(self, index: int | slice) -> Match | list[Match]:
+        if isinstance(index, slice):
+            return [self._match(i) for i in self._order[index]]
+        return self._match(self._order[index])
+
+    def __iter__(self) -> Iterator[Match]:
+        for i in self._order:
+            yield self._match(i)
+
+    def __bool__(self) -> bool:
+        return bool(self._order)
+
+    def exclusion_counts(self) -> dict[str, int]:
+        """Places left out per criterion, in the order the criteria are first met going down the list."""
+        present = 0
+        for code in self._counts:
+            present |= _BIT[code]
+        seen: list[str] = []
+        left = present
+        for i in self._order:
+            new = self._masks[i] & left
+            if new:
+                seen.extend(code for n, code in enumerate(EXCLUSION_ORDER) if new >> n & 1)
+                left &= ~new
+                if not left:
+                    break
+        return {code: self._counts[code] for code in seen}
+
+
+def rank_catalogue(needs: Needs, catalogue: Catalogue, taken: Mapping[int, int], labels: Mapping[str, str],
+                   adjacent: Mapping[str, frozenset[str]] | None = None) -> MatchResult:
+    """``rank(needs, catalogue.candidates(taken, labels))``, worked out per criterion. ``taken``: active
+    claims per capacity id; ``labels``: place type → its (translated) label."""
+    adjacent = adjacency() if adjacent is None else adjacent
+    types = needs.suitable_types()
+    masks = [0] * len(catalogue)
+    counts: dict[str, int] = {}
+
+    def leave_out(code: str, indices: Iterable[int]) -> None:
+        bit = _BIT[code]
+        n = 0
+        for i in indices:
+            masks[i] |= bit
+            n += 1
+        if n:
+            counts[code] = counts.get(code, 0) + n
+
+    for place_type, indices in catalogue.by_type.items():
+        if place_type not in types:
+            leave_out("type_no", indices)
+    if needs.gender in ("female", "male", "x"):
+        leave_out("gender_no", catalogue.lacking_gender[needs.gender])
+    age = needs.effective_age
+    for (low, high), indices in catalogue.by_age.items():
+        if not low <= age <= high:
+            leave_out("age_no", indices)
+    for name, attr, _good, bad in _NEED_CHECKS:
+        if _needed(needs, name):
+            leave_out(bad.code, catalogue.lacking[attr])
+    region = needs.exploitation_region
+    if needs.exploitation_municipality:
+        leave_out("exploitation_municipality", catalogue.by_municipality.get(needs.exploitation_municipality, ()))
+    if region and needs.avoid_region:
+        leave_out("exploitation_region", catalogue.by_region.get(region, ()))
+    if region and needs.avoid_adjacent_regions:
+        for other in adjacent.get(region, frozenset()):
+            leave_out("adjacent_region", catalogue.by_region.get(other, ()))
+    for municipality in needs.avoid_municipalities:
+        leave_out("avoided_municipality", catalogue.by_municipality.get(municipality, ()))
+    places, index = catalogue.places, catalogue.index
+    full = set(catalogue.no_places)
+    for capacity_id, n in taken.items():
+        i = index.get(capacity_id)
+        if i is not None and places[i] - n <= 0:
+            full.add(i)
+    leave_out("no_free_place", full)
+
+    fitting: list[Match] = []
+    excluded: list[int] = []
+    rows = catalogue.rows
+    for i, mask in enumerate(masks):
+        if mask:
+            excluded.append(i)
+            continue
+        row = rows[i]
+        c = _row_candidate(row, labels.get(row[_PLACE_TYPE], row[_PLACE_TYPE]),
+                           max(row[_PLACES] - taken.get(row[0], 0), 0))
+        fitting.append(evaluate(needs, c, adjacent, types))
+    # the catalogue is in (provider, location, capacity id) order and both sorts are stable
+    fitting.sort(key=lambda m: (-m.score, -m.candidate.free))
+    excluded.sort(key=lambda i: masks[i].bit_count())
+    ordered_counts = {code: counts[code] for code in EXCLUSION_ORDER if code in counts}
+    return MatchResult(fitting=fitting,
+                       excluded=ExcludedMatches(needs, catalogue, excluded, masks, taken, labels, ordered_counts))

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, Max, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils import timezone
 from vangnet.accounts.models import Role
 from vangnet.cases.models import Case
 from vangnet.regions.models import Municipality, PoliceUnit
-from vangnet.shelters.matching import Candidate, MatchResult, Needs, rank
+from vangnet.shelters.matching import Candidate, Catalogue, MatchResult, Needs, rank_catalogue
 from vangnet.shelters.models import (
     OPEN_REQUEST_STATUSES,
     ClaimKind,
@@ -78,13 +79,15 @@ def candidate_for(capacity: PlaceCapacity, *, free: int) -> Candidate:
     return _candidate(capacity, free, languages)
 
 
-def taken_per_capacity(now: datetime.datetime | None = None) -> dict[int, int]:
-    """Active claims per capacity; a hold past its time counts as free (the next reservation releases it)."""
-    now = now or timezone.now()
-    rows = (SlotClaim.objects.filter(released_at__isnull=True)
+def _taken_queryset(now: datetime.datetime) -> QuerySet[SlotClaim, tuple[int, int]]:
+    return (SlotClaim.objects.filter(released_at__isnull=True)
             .exclude(kind=ClaimKind.HOLD, expires_at__lt=now)
             .values("capacity_id").annotate(n=Count("id")).values_list("capacity_id", "n"))
-    return dict(rows)
+
+
+def taken_per_capacity(now: datetime.datetime | None = None) -> dict[int, int]:
+    """Active claims per capacity; a hold past its time counts as free (the next reservation releases it)."""
+    return dict(_taken_queryset(now or timezone.now()))
 
 
 CANDIDATE_COLUMNS = (
@@ -104,9 +107,9 @@ def _parsed(cache: dict[str, frozenset[str]], text: str | None) -> frozenset[str
     return cache[key]
 
 
-#: Per process: the static part of every candidate (location, criteria, places), with the version it was
-#: read at. Free places are never cached; they are counted on every match.
-_static_cache: tuple[tuple[Any, int], list[tuple[Any, ...]]] | None = None
+#: Per process: the static part of every candidate (location, criteria, places), indexed per criterion, with
+#: the version it was read at. Free places are never cached; they are counted on every match.
+_static_cache: tuple[tuple[Any, int], Catalogue] | None = None
 
 
 def _catalogue_version() -> tuple[Any, int]:
@@ -114,7 +117,9 @@ def _catalogue_version() -> tuple[Any, int]:
     return row["v"], row["n"]
 
 
-def _static_candidates() -> list[tuple[Any, ...]]:
+def catalogue() -> Catalogue:
+    """The static part of every place type at every active location, read again only when a location or its
+    places changed (``ShelterLocation.changed_at`` is bumped by every such change)."""
     global _static_cache
     version = _catalogue_version()
     cached = _static_cache
@@ -130,30 +135,44 @@ def _static_candidates() -> list[tuple[Any, ...]]:
                       specialisms_text=Cast("location__specialisms", TextField()))
             .values_list(*CANDIDATE_COLUMNS))
     parsed: dict[str, frozenset[str]] = {}
-    static = [
+    built = Catalogue(
         (cap_id, loc_id, loc_name, provider, muni, muni_name, region, region_name, place_type, places,
          _parsed(parsed, genders), min_age, max_age, children, lvb,
          addiction, psychiatric, wheelchair, frozen.get(loc_id, empty), _parsed(parsed, specialisms))
         for (cap_id, loc_id, loc_name, provider, muni, muni_name, region, region_name, place_type, places, genders,
              min_age, max_age, children, lvb, addiction, psychiatric, wheelchair, specialisms) in rows
-    ]
-    _static_cache = (version, static)
-    return static
+    )
+    _static_cache = (version, built)
+    return built
+
+
+def _taken_rows(now: datetime.datetime | None) -> dict[int, int]:
+    """``taken_per_capacity`` without building model-layer rows: the same SQL, read with a plain cursor."""
+    qs = _taken_queryset(now or timezone.now())
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+def _labels() -> dict[str, str]:
+    """Place type labels in the active language, translated once per match."""
+    return {k: str(v) for k, v in PLACE_TYPE_LABELS.items()}
 
 
 def candidates(now: datetime.datetime | None = None) -> list[Candidate]:
     """Every place type at every active location, with free places now: two small queries per match (the
     catalogue version and the active claims), plus three when a location or its places changed. Plain rows,
     never the (encrypted) address."""
-    static = _static_candidates()
-    taken = taken_per_capacity(now)
-    labels = {k: str(v) for k, v in PLACE_TYPE_LABELS.items()}
-    return [Candidate(*row[:9], labels.get(row[8], row[8]), row[9],  # type: ignore[call-arg]
-                      max(row[9] - taken.get(row[0], 0), 0), *row[10:]) for row in static]
+    return catalogue().candidates(_taken_rows(now), _labels())
 
 
 def find_matches(req: PlacementRequest, now: datetime.datetime | None = None) -> MatchResult:
-    return rank(needs_for(req), candidates(now))
+    """``rank(needs_for(req), candidates(now))``, per criterion over the cached catalogue (see
+    ``matching.rank_catalogue``): the left-out places are explained when looked at."""
+    needs = needs_for(req)
+    static = catalogue()
+    return rank_catalogue(needs, static, _taken_rows(now), _labels())
 
 
 # --- pre-filling a request from the case's signals -------------------------------------------------
