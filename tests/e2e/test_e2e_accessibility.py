@@ -167,6 +167,12 @@ def test_national_coordinator_and_admin_pages(page: Any, registered_signal: Any)
         audit.check(page, "case page (national coordinator)")
         _goto(page, "/cases/")
         audit.check(page, "worklist (national coordinator)")
+        for path, label in (("/persons/review/", "same person? review queue"), ("/figures/", "figures"),
+                            ("/figures/estimate/", "dark number estimate"), ("/triage/rules/", "triage rules"),
+                            ("/sharing/policies/", "sharing rules"), ("/shelters/national/", "national shelter view"),
+                            ("/info/consultations/", "questions to the national centre")):
+            _goto(page, path)
+            audit.check(page, f"{label} (national coordinator)")
     logout(page)
 
     login(page, "admin")  # the functional admin sees their organisation's log: the national's reads

@@ -220,6 +220,10 @@ _NEED_CHECKS = (
 )
 
 
+_GENDER_OK, _GENDER_UNKNOWN = Reason("gender_ok"), Reason("gender_unknown")
+_SAFE_DISTANCE, _OMM_FOR_MULTIPLE = Reason("safe_distance"), Reason("omm_for_multiple")
+
+
 def _needed(needs: Needs, name: str) -> bool:
     return needs.children_count > 0 if name == "children" else bool(getattr(needs, name))
 
@@ -264,7 +268,7 @@ def evaluate(needs: Needs, c: Candidate, adjacent: Mapping[str, frozenset[str]] 
 
     # it fits: say why, and score the soft criteria
     ok = [Reason("type_ok", (("type", c.place_type_label),)),
-          Reason("gender_ok") if gendered else Reason("gender_unknown"),
+          _GENDER_OK if gendered else _GENDER_UNKNOWN,
           Reason("age_ok", (("age", _shown_age(needs)), ("min", c.min_age), ("max", c.max_age)))]
     ok.extend(good for _attr, good, _bad in needed)
     score = 0.0
@@ -273,7 +277,7 @@ def evaluate(needs: Needs, c: Candidate, adjacent: Mapping[str, frozenset[str]] 
             ok.append(Reason("safe_region", (("region", needs.exploitation_region_name or region),)))
             score += 1
         else:
-            ok.append(Reason("safe_distance"))
+            ok.append(_SAFE_DISTANCE)
             score += 2
     for code, label in needs.specialisms.items():
         if code in c.specialisms:
@@ -285,7 +289,7 @@ def evaluate(needs: Needs, c: Candidate, adjacent: Mapping[str, frozenset[str]] 
             score += 2
             break
     if (needs.multiple_problems or needs.addiction or needs.psychiatric) and c.place_type == "omm":
-        ok.append(Reason("omm_for_multiple"))
+        ok.append(_OMM_FOR_MULTIPLE)
         score += 2
     ok.append(Reason("free", (("free", c.free), ("places", c.places))))
     score += min(c.free, 5) / 10

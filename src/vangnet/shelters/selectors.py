@@ -152,7 +152,7 @@ def _taken_rows(now: datetime.datetime | None) -> dict[int, int]:
     sql, params = qs.query.sql_with_params()
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return dict(cursor.fetchall())
+        return dict(cursor)
 
 
 def _labels() -> dict[str, str]:
