@@ -13,7 +13,7 @@ multiple problems, extra distance from the region of exploitation, and more free
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -178,8 +178,8 @@ class Match:
 
 @dataclass
 class MatchResult:
-    fitting: list[Match]
-    #: A list, or (from ``rank_catalogue``) a lazy sequence that builds each left-out ``Match`` on access.
+    #: Lists, or (from ``rank_catalogue``) lazy sequences that build each ``Match`` when it is looked at.
+    fitting: Sequence[Match]
     excluded: Sequence[Match]
 
     @property
@@ -328,6 +328,9 @@ ROW_FIELDS = ("capacity_id", "location_id", "location_name", "provider_name", "m
               "specialisms")
 _PLACES = ROW_FIELDS.index("places")
 _PLACE_TYPE = ROW_FIELDS.index("place_type")
+_REGION = ROW_FIELDS.index("region")
+_LANGUAGES = ROW_FIELDS.index("languages")
+_SPECIALISMS = ROW_FIELDS.index("specialisms")
 
 #: Exclusion criteria in the order ``evaluate`` names them; bit ``1 << n`` in a place's mask.
 EXCLUSION_ORDER = ("type_no", "gender_no", "age_no", *(bad.code for _n, _a, _g, bad in _NEED_CHECKS),
@@ -402,19 +405,13 @@ def _exclusion_reasons(needs: Needs, c: Candidate, mask: int) -> list[Reason]:
     return reasons
 
 
-class ExcludedMatches(Sequence[Match]):
-    """The left-out places, worst-fitting last, as a sequence that builds each ``Match`` (candidate and
-    exclusion reasons) only when it is looked at. Counts per criterion need no ``Match`` at all."""
+class LazyMatches(Sequence[Match]):
+    """Places in their final order, as a sequence that builds each ``Match`` (candidate and reasons) only
+    when it is looked at, once."""
 
-    def __init__(self, needs: Needs, catalogue: Catalogue, order: list[int], masks: list[int],
-                 taken: Mapping[int, int], labels: Mapping[str, str], counts: dict[str, int]) -> None:
-        self._needs = needs
-        self._catalogue = catalogue
+    def __init__(self, order: list[int], build: Callable[[int], Match]) -> None:
         self._order = order
-        self._masks = masks
-        self._taken = taken
-        self._labels = labels
-        self._counts = counts
+        self._build = build
         self._built: dict[int, Match] = {}
 
     def __len__(self) -> int:
@@ -423,12 +420,7 @@ class ExcludedMatches(Sequence[Match]):
     def _match(self, i: int) -> Match:
         match = self._built.get(i)
         if match is None:
-            row = self._catalogue.rows[i]
-            c = _row_candidate(row, self._labels.get(row[_PLACE_TYPE], row[_PLACE_TYPE]),
-                               max(row[_PLACES] - self._taken.get(row[0], 0), 0))
-            match = Match(candidate=c, reasons=[], exclusions=_exclusion_reasons(self._needs, c, self._masks[i]),
-                          score=0.0)
-            self._built[i] = match
+            match = self._built[i] = self._build(i)
         return match
 
     @overload
@@ -448,6 +440,19 @@ class ExcludedMatches(Sequence[Match]):
 
     def __bool__(self) -> bool:
         return bool(self._order)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {len(self)} places>"
+
+
+class ExcludedMatches(LazyMatches):
+    """The left-out places; counts per criterion need no ``Match`` at all."""
+
+    def __init__(self, order: list[int], build: Callable[[int], Match], masks: list[int],
+                 counts: dict[str, int]) -> None:
+        super().__init__(order, build)
+        self._masks = masks
+        self._counts = counts
 
     def exclusion_counts(self) -> dict[str, int]:
         """Places left out per criterion, in the order the criteria are first met going down the list."""
@@ -514,20 +519,51 @@ def rank_catalogue(needs: Needs, catalogue: Catalogue, taken: Mapping[int, int],
             full.add(i)
     leave_out("no_free_place", full)
 
-    fitting: list[Match] = []
-    excluded: list[int] = []
+    # soft criteria: the score of every fitting place, summed in the order ``evaluate`` sums it
+    neighbours = adjacent.get(region, frozenset()) if region else frozenset()
+    omm_bonus = needs.multiple_problems or needs.addiction or needs.psychiatric
+    specialisms, languages = list(needs.specialisms), list(needs.languages)
     rows = catalogue.rows
+    fitting: list[int] = []
+    excluded: list[int] = []
+    score: dict[int, float] = {}
+    free: dict[int, int] = {}
     for i, mask in enumerate(masks):
         if mask:
             excluded.append(i)
             continue
         row = rows[i]
-        c = _row_candidate(row, labels.get(row[_PLACE_TYPE], row[_PLACE_TYPE]),
-                           max(row[_PLACES] - taken.get(row[0], 0), 0))
-        fitting.append(evaluate(needs, c, adjacent, types))
+        fitting.append(i)
+        points = 0.0
+        if region and row[_REGION] != region:
+            points += 1 if row[_REGION] in neighbours else 2
+        for code in specialisms:
+            if code in row[_SPECIALISMS]:
+                points += 3
+        for code in languages:
+            if code in row[_LANGUAGES]:
+                points += 2
+                break
+        if omm_bonus and row[_PLACE_TYPE] == "omm":
+            points += 2
+        free[i] = left = max(row[_PLACES] - taken.get(row[0], 0), 0)
+        score[i] = points + min(left, 5) / 10
     # the catalogue is in (provider, location, capacity id) order and both sorts are stable
-    fitting.sort(key=lambda m: (-m.score, -m.candidate.free))
+    fitting.sort(key=lambda i: (-score[i], -free[i]))
     excluded.sort(key=lambda i: masks[i].bit_count())
+
+    def candidate(i: int) -> Candidate:
+        row = rows[i]
+        return _row_candidate(row, labels.get(row[_PLACE_TYPE], row[_PLACE_TYPE]),
+                              max(row[_PLACES] - taken.get(row[0], 0), 0))
+
+    def fitting_match(i: int) -> Match:
+        return evaluate(needs, candidate(i), adjacent, types)
+
+    def excluded_match(i: int) -> Match:
+        c = candidate(i)
+        return Match(candidate=c, reasons=[], exclusions=_exclusion_reasons(needs, c, masks[i]), score=0.0)
+
     ordered_counts = {code: counts[code] for code in EXCLUSION_ORDER if code in counts}
-    return MatchResult(fitting=fitting,
-                       excluded=ExcludedMatches(needs, catalogue, excluded, masks, taken, labels, ordered_counts))
+    return MatchResult(fitting=LazyMatches(fitting, fitting_match),
+                       excluded=ExcludedMatches(excluded, excluded_match, masks, ordered_counts))

@@ -147,12 +147,19 @@ def catalogue() -> Catalogue:
 
 
 def _taken_rows(now: datetime.datetime | None) -> dict[int, int]:
-    """``taken_per_capacity`` without building model-layer rows: the same SQL, read with a plain cursor."""
+    """``taken_per_capacity`` without building model-layer rows: the same SQL, read with a plain cursor (on
+    PostgreSQL as two arrays in one row rather than a row per place type)."""
     qs = _taken_queryset(now or timezone.now())
     sql, params = qs.query.sql_with_params()
-    with connections[qs.db].cursor() as cursor:
+    connection = connections[qs.db]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # the ORM-compiled query of _taken_queryset, its values passed as parameters
+            cursor.execute(f"SELECT array_agg(t.capacity_id), array_agg(t.n) FROM ({sql}) AS t", params)  # noqa: S608
+            ids, counts = cursor.fetchone()
+            return dict(zip(ids or (), counts or (), strict=True))
         cursor.execute(sql, params)
-        return dict(cursor)
+        return dict(cursor.fetchall())
 
 
 def _labels() -> dict[str, str]:

@@ -258,10 +258,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _reason_counts(result: Any) -> list[tuple[str, int]]:
     """How many places each criterion left out (a place can be left out by several)."""
-    counts: dict[str, int] = {}
-    for match in result.excluded:
-        for r in match.exclusions:
-            counts[r.code] = counts.get(r.code, 0) + 1
+    counts = result.exclusion_counts()  # without building a Match per left-out place
     return sorted(((str(EXCLUSION_LABELS[code]), n) for code, n in counts.items()), key=lambda item: -item[1])
 
 
