@@ -10,9 +10,9 @@ shelter and case data EMPTIED at the start of every run) and bulk-loads syntheti
 rest discharged) and the cases and requests behind them. Then it measures:
 
 1. a national match: ``selectors.find_matches`` for a request with random needs: the request's needs,
-   every place type at every location with its free places now (4 queries whatever the size) and the
-   ranking with reasons for every candidate, in-process. Median and p95 over ``--runs`` requests;
-   target p95 < 50 ms.
+   every place type at every location with its free places now (5 queries whatever the size) and the
+   ranking, in-process (the ``Match`` with its reasons is built when a place is looked at). Median and p95
+   over ``--runs`` requests; target p95 < 50 ms.
 2. reservations per second under contention: ``--threads`` threads, each on its own connection, reserve
    places of ONE place type at one location (the worst case: every reservation waits for the same row
    lock), and, for comparison, spread over all locations.

@@ -21,9 +21,10 @@ from typing import Any, NamedTuple, overload
 
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.core.reference_data import read_yaml
+from vangnet.core.reference_data import read_csv, read_yaml
 
 ADJACENCY_FILE = Path(__file__).resolve().parent / "data" / "region_adjacency.yaml"
+POLICE_UNITS_FILE = Path(__file__).resolve().parents[1] / "regions" / "data" / "police_units.csv"
 
 ADULT_TYPES = {
     "female": frozenset({"cosm", "omm", "women", "crisis"}),
@@ -203,6 +204,12 @@ class MatchResult:
 def adjacency() -> dict[str, frozenset[str]]:
     data = read_yaml(ADJACENCY_FILE)["adjacent"]
     table = {code: frozenset(neighbours) for code, neighbours in data.items()}
+    known = {row["code"] for row in read_csv(POLICE_UNITS_FILE)}
+    listed = set(table) | {n for ns in table.values() for n in ns}
+    unknown = {str(code) for code in listed if code not in known}
+    if unknown or set(table) != known:
+        # e.g. YAML reads an unquoted ON as the boolean True
+        raise ValueError(f"Region adjacency must list exactly the police units {sorted(known)}; odd: {sorted(unknown)}")
     for code, neighbours in table.items():
         for other in neighbours:
             if code not in table.get(other, frozenset()):
