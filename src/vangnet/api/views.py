@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -78,33 +79,20 @@ class SignalCollection(ApiContextMixin, APIView):
                    **PROBLEMS(400, 401, 409, 422)},
     )
     def post(self, request: Request) -> Response:
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if not key or len(key) > 128:
-            return problem(400, "idempotency-key-missing", "Send an Idempotency-Key header",
-                           "Every POST needs a unique Idempotency-Key header of at most 128 characters.")
-        organisation = request.auth.organisation
-        fingerprint = _fingerprint(request.data)
-        with self.context(request), transaction.atomic():
-            try:
-                with transaction.atomic():
-                    record = IdempotencyRecord.objects.create(
-                        organisation=organisation, endpoint="signals", key=key, request_fingerprint=fingerprint,
-                        response_status=0, response_body={},
-                    )
-            except IntegrityError:
-                return _replay(organisation, "signals", key, fingerprint)
-            serializer = SignalCreateSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            try:
-                signal = register_signal(serializer.to_signal_input(), organisation=organisation,
-                                         reporter_label=f"api:{request.auth.name}", source=Source.API)
-            except InvalidSignal as exc:  # pragma: no cover - the serializer runs the same rules first
-                return problem(400, "invalid-request", "The request has invalid fields",
-                               errors=[{"field": k, "message": m} for k, v in exc.errors.items() for m in v])
-            body = SignalReceiptSerializer(signal).data
-            record.response_status, record.response_body = 201, body
-            record.save(update_fields=["response_status", "response_body"])
-        return Response(body, status=201, headers={"Location": f"/api/v1/signals/{signal.public_id}"})
+        with self.context(request):
+            return idempotent(request, "signals", lambda: self._create(request))
+
+    def _create(self, request: Request) -> Response:
+        serializer = SignalCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            signal = register_signal(serializer.to_signal_input(), organisation=request.auth.organisation,
+                                     reporter_label=f"api:{request.auth.name}", source=Source.API)
+        except InvalidSignal as exc:  # pragma: no cover - the serializer runs the same rules first
+            return problem(400, "invalid-request", "The request has invalid fields",
+                           errors=[{"field": k, "message": m} for k, v in exc.errors.items() for m in v])
+        return Response(SignalReceiptSerializer(signal).data, status=201,
+                        headers={"Location": f"/api/v1/signals/{signal.public_id}"})
 
 
 class SignalItem(ApiContextMixin, APIView):
@@ -170,41 +158,58 @@ class HandoverCollection(ApiContextMixin, APIView):
                    **PROBLEMS(400, 401, 404, 409, 422)},
     )
     def post(self, request: Request) -> Response:
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if not key or len(key) > 128:
-            return problem(400, "idempotency-key-missing", "Send an Idempotency-Key header",
-                           "Every POST needs a unique Idempotency-Key header of at most 128 characters.")
-        organisation = request.auth.organisation
+        with self.context(request):
+            return idempotent(request, "handovers", lambda: self._create(request))
+
+    def _create(self, request: Request) -> Response:
         serializer = HandoverCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        fingerprint = _fingerprint(request.data)
-        with self.context(request), transaction.atomic():
-            try:
-                with transaction.atomic():
-                    record = IdempotencyRecord.objects.create(
-                        organisation=organisation, endpoint="handovers", key=key, request_fingerprint=fingerprint,
-                        response_status=0, response_body={})
-            except IntegrityError:
-                return _replay(organisation, "handovers", key, fingerprint)
-            case = Case.objects.filter(reference=data["case"]).first()
-            recipient = Organisation.objects.filter(pk=data["recipient"], is_active=True).first()
-            if case is None:
-                transaction.set_rollback(True)
-                return problem(404, "not-found", "Not found", "There is no such case, or you have no access to it.")
-            try:
-                handover = request_handover(case, sender=organisation, recipient=recipient, purpose=data["purpose"],
-                                            message=data["message"], actor=None)
-            except HandoverNotFound:
-                transaction.set_rollback(True)
-                return problem(404, "not-found", "Not found", "There is no such case, or you have no access to it.")
-            except SharingRefused as exc:
-                transaction.set_rollback(True)
-                return _refused(exc)
-            body = HandoverSerializer(handover).data
-            record.response_status, record.response_body = 201, body
-            record.save(update_fields=["response_status", "response_body"])
-        return Response(body, status=201, headers={"Location": f"/api/v1/handovers/{handover.public_id}"})
+        case = Case.objects.filter(reference=data["case"]).first()
+        recipient = Organisation.objects.filter(pk=data["recipient"], is_active=True).first()
+        not_found = problem(404, "not-found", "Not found", "There is no such case, or you have no access to it.")
+        if case is None:
+            return not_found
+        try:
+            handover = request_handover(case, sender=request.auth.organisation, recipient=recipient,
+                                        purpose=data["purpose"], message=data["message"], actor=None)
+        except HandoverNotFound:
+            return not_found
+        except SharingRefused as exc:
+            return _refused(exc)
+        return Response(HandoverSerializer(handover).data, status=201,
+                        headers={"Location": f"/api/v1/handovers/{handover.public_id}"})
+
+
+def idempotent(request: Request, endpoint: str, create: Callable[[], Response]) -> Response:
+    """Run ``create`` at most once per organisation, endpoint and ``Idempotency-Key``.
+
+    The key is claimed in the same transaction as the write. A retry with the same key and body gets the
+    first response again (200, ``Idempotent-Replayed``); the same key with another body is refused (422).
+    A refused request (any 4xx, or an exception such as a validation error) rolls back, key included, so
+    the corrected retry may use the same key.
+    """
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key or len(key) > 128:
+        return problem(400, "idempotency-key-missing", "Send an Idempotency-Key header",
+                       "Every POST needs a unique Idempotency-Key header of at most 128 characters.")
+    organisation = request.auth.organisation
+    fingerprint = _fingerprint(request.data)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    organisation=organisation, endpoint=endpoint, key=key, request_fingerprint=fingerprint,
+                    response_status=0, response_body={})
+        except IntegrityError:
+            return _replay(organisation, endpoint, key, fingerprint)
+        response = create()
+        if response.status_code >= 400:
+            transaction.set_rollback(True)
+            return response
+        record.response_status, record.response_body = response.status_code, response.data
+        record.save(update_fields=["response_status", "response_body"])
+    return response
 
 
 def _replay(organisation: Any, endpoint: str, key: str, fingerprint: str) -> Response:
