@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import venv
@@ -105,6 +106,7 @@ def cmd_demo(args: list[str]) -> int:
         return 1
     worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker", "--interval", "2"], cwd=ROOT,
                               env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the worker too when we are stopped
     say("open http://127.0.0.1:8000 and log in with one of the demo users above (Ctrl+C stops)")
     try:
         return manage("runserver", "127.0.0.1:8000", "--noreload", env=env)
