@@ -131,9 +131,3 @@ def page(new_context: Callable[..., Any]) -> Any:
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
-
-
-def _fast_password_hashing(settings: Any) -> None:
-    """The cast logs in through the real form many times; the production hasher costs ~0.3 s per hash.
-    (The ``settings`` fixture also reaches the live server: it runs in a thread of this process.)"""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

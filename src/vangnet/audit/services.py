@@ -107,23 +107,3 @@ def _actor_label(ctx: Any, actor: Any) -> str:
     if ctx is not None and actor is ctx.actor:
         return ctx.actor_label or "system"
     return getattr(actor, "username", "") or "system"
-
-
-def diff_for_log(old: Mapping[str, Any], new: Mapping[str, Any], identifying: Iterable[str]) -> dict[str, Any]:
-    """Old and new values per changed field; identifying fields are reported as changed, not shown."""
-    secret = set(identifying)
-    result: dict[str, Any] = {}
-    for key in sorted(set(old) | set(new)):
-        before, after = old.get(key), new.get(key)
-        if before == after:
-            continue
-        result[key] = {"changed": True} if key in secret else {"old": _plain(before), "new": _plain(after)}
-    return result
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if isinstance(value, (list, tuple, set)):
-        return sorted(str(v) for v in value)
-    return str(value)

@@ -20,7 +20,6 @@ from vangnet.cases.models import (
     Consent,
     Involvement,
     InvolvementRole,
-    Urgency,
 )
 from vangnet.cases.transitions import REASON_REQUIRED, is_allowed
 from vangnet.regions.models import Municipality
@@ -148,5 +147,3 @@ def record_consent(case: Case, *, purpose: str, status: str, obtained_by: str, o
                    fields=["purpose", "status", "obtained_by", "obtained_on", "method"])
     return consent
 
-
-__all__ = ["Urgency", "change_status", "involve", "open_case", "record_consent"]

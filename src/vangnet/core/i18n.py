@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.translation import get_language
 
 
+def active_language() -> str:
+    """``"en"`` when English is active, else ``"nl"`` (the default language)."""
+    return "en" if (get_language() or "nl").startswith("en") else "nl"
+
+
 def localised(nl: str, en: str) -> str:
-    """The English text when English is active, else the Dutch (the default language)."""
-    return en if (get_language() or "nl").startswith("en") else nl
+    """The English text when English is active, else the Dutch."""
+    return en if active_language() == "en" else nl
+
+
+def pick(text: Mapping[str, str] | None) -> str:
+    """From a ``{"nl": ..., "en": ...}`` mapping out of a data file, the text in the active language."""
+    if not text:
+        return ""
+    return text.get(active_language()) or text.get("nl") or ""

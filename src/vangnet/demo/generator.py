@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from vangnet.accounts.models import Organisation, OrganisationType, User
+from vangnet.accounts.models import OrganisationType, User
 from vangnet.audit.context import processing_context
 from vangnet.cases import services as case_services
 from vangnet.cases.models import CaseStatus, CloseReason
@@ -228,6 +228,3 @@ class DemoGenerator:
         repeats = sum(1 for _, _, r in plan if r)
         return GeneratedDemo(signals=len(plan), persons=len({id(p) for p, _, _ in plan}), repeat_persons=repeats)
 
-
-def organisation_for(key: str) -> Organisation:
-    return Organisation.objects.get(name=key)

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.utils.translation import get_language
+
+from vangnet.core.i18n import active_language
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -18,9 +19,6 @@ DATA = Path(__file__).resolve().parent / "data"
 class ContentError(ValueError):
     pass
 
-
-def lang() -> str:
-    return "en" if (get_language() or "nl").startswith("en") else "nl"
 
 
 def _read(name: str) -> Any:
@@ -39,7 +37,7 @@ class Desk:
     demo: bool = False
 
     def localised(self) -> dict[str, Any]:
-        la = lang()
+        la = active_language()
         return {"code": self.code, "name": self.name[la], "phone": self.phone, "email": self.email,
                 "hours": (self.hours or {}).get(la, ""), "when": (self.when or {}).get(la, ""), "demo": self.demo,
                 "tel": "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")}
@@ -112,7 +110,7 @@ def node(key: str) -> dict[str, Any] | None:
     raw = guide()["nodes"].get(key)
     if raw is None:
         return None
-    la = lang()
+    la = active_language()
 
     def t(value: Any) -> str:
         return value[la] if value else ""

@@ -11,10 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from django.utils.translation import get_language
-
 from vangnet.accounts.models import OrganisationType
 from vangnet.audit.services import REGISTER_FILE
+from vangnet.core.i18n import pick
 from vangnet.core.reference_data import read_yaml
 
 POLICY_FILE = Path(__file__).resolve().parent / "data" / "policies.yaml"
@@ -22,12 +21,6 @@ CONSENT_BASIS = "gdpr_6_1_a_9_2_a_consent"
 #: Coarse case-page sections every handover recipient gets (the case header: reference, status).
 BASE_SECTIONS = frozenset({"summary", "status"})
 ANY = "*"
-
-
-def _pick(text: dict[str, str] | None) -> str:
-    if not text:
-        return ""
-    return text["en"] if (get_language() or "nl").startswith("en") else text["nl"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +31,7 @@ class FieldDef:
 
     @property
     def label(self) -> str:
-        return _pick(self.labels)
+        return pick(self.labels)
 
 
 @dataclass(frozen=True)
@@ -52,7 +45,7 @@ class Purpose:
 
     @property
     def label(self) -> str:
-        return _pick(self.labels)
+        return pick(self.labels)
 
 
 @dataclass(frozen=True)
@@ -79,7 +72,7 @@ class Policy:
         return None
 
     def withheld_reason(self, code: str) -> str:
-        return _pick(self.withheld.get(code))
+        return pick(self.withheld.get(code))
 
 
 class PolicyError(ValueError):

@@ -17,7 +17,7 @@ from vangnet.cases.models import Case, CaseEvent, ConsentStatus, InvolvementRole
 from vangnet.signals import events
 from vangnet.signals.catalogue import catalogue_info
 from vangnet.signals.input import SignalInput, validate
-from vangnet.signals.models import IDENTIFYING_FIELDS, Signal, SignalConsent, SignalDraft, Source
+from vangnet.signals.models import Signal, SignalConsent, SignalDraft, Source
 from vangnet.triage import services as triage_services
 
 
@@ -99,6 +99,3 @@ def register_signal(
         transaction.on_commit(lambda: events.signal_registered.send(sender=Signal, signal_id=signal_id))
     return signal
 
-
-def identifying_fields() -> tuple[str, ...]:
-    return IDENTIFYING_FIELDS

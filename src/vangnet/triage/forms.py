@@ -3,17 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.cases.models import Urgency
+from vangnet.core.i18n import active_language
 from vangnet.triage.rules import RuleSet, current_rules
 from vangnet.triage.services import DANGER_CHECK
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "nl").startswith("en") else "nl"
-
 
 TRISTATE_CHOICES = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("Unknown"))]
 
@@ -24,7 +19,7 @@ class TriageFactsForm(forms.Form):
     def __init__(self, *args: Any, ruleset: RuleSet | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         rs = ruleset or current_rules()
-        lang = _lang()
+        lang = active_language()
         self.fields[DANGER_CHECK] = forms.ChoiceField(
             label=_("Is the person in danger now?"), choices=TRISTATE_CHOICES, widget=forms.RadioSelect,
             initial="unknown",
@@ -54,7 +49,7 @@ class OverrideForm(forms.Form):
         super().__init__(*args, **kwargs)
         rs = ruleset or current_rules()
         self.ruleset = rs
-        lang = _lang()
+        lang = active_language()
         needs, route = self.fields["needs"], self.fields["route"]
         assert isinstance(needs, forms.MultipleChoiceField) and isinstance(route, forms.MultipleChoiceField)
         needs.choices = [(code, text[lang]) for code, text in rs.needs.items()]
@@ -64,7 +59,7 @@ class OverrideForm(forms.Form):
         route = self.cleaned_data["route"]
         conflicts = self.ruleset.conflicting_steps(route)
         if conflicts:
-            lang = _lang()
+            lang = active_language()
             raise forms.ValidationError(
                 _("Choose only one of these steps, they exclude each other: %(steps)s"),
                 params={"steps": "; ".join(" / ".join(self.ruleset.steps[s].label[lang] for s in pair)

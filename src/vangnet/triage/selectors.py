@@ -11,18 +11,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import ngettext
 
 from vangnet.accounts.models import OrganisationType
 from vangnet.cases.models import Case, Urgency
+from vangnet.core.i18n import active_language
 from vangnet.triage.models import Triage, Trigger
 from vangnet.triage.rules import RuleSet, current_rules
 
 SHELTER_TYPE_GROUP = "shelter_type"
 
-
-def _lang() -> str:
-    return "en" if (get_language() or "nl").startswith("en") else "nl"
 
 
 @dataclass(frozen=True)
@@ -95,7 +93,7 @@ def _label(catalogue: Any, code: str, lang: str) -> str:
 def panel_context(row: Triage, rs: RuleSet | None = None) -> dict[str, Any]:
     """The current triage for display: every outcome with the rules (id, text, source) that led to it."""
     rs = rs or current_rules()
-    lang = _lang()
+    lang = active_language()
     result = row.result
     explanations = result.get("explanations", {})
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import Role
@@ -14,6 +13,7 @@ from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
 from vangnet.cases.access import CaseAccess, get_case_or_404
 from vangnet.cases.models import Urgency
+from vangnet.core.i18n import active_language
 from vangnet.triage import services
 from vangnet.triage.forms import OverrideForm, TriageFactsForm
 from vangnet.triage.rules import current_rules, describe
@@ -30,9 +30,6 @@ def can_triage(user, access: CaseAccess) -> bool:  # type: ignore[no-untyped-def
     return access.can_change_status and user.role == Role.CARE_COORDINATOR
 
 
-def _lang() -> str:
-    return "en" if (get_language() or "nl").startswith("en") else "nl"
-
 
 def _tree(description: Any) -> dict[str, Any]:
     if isinstance(description, str):
@@ -46,7 +43,7 @@ def rules_view(request: HttpRequest) -> HttpResponse:
     if getattr(request.user, "role", None) not in RULES_ROLES:
         raise Http404
     rs = current_rules()
-    lang = _lang()
+    lang = active_language()
     rules = []
     for rule in rs.rules:
         rules.append({
