@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
@@ -89,6 +90,7 @@ INSTALLED_APPS = [
     "vangnet.shelters",
     "vangnet.sharing",
     "vangnet.persons",
+    "vangnet.notifications",
     "vangnet.statistics",
     "vangnet.infopoint",
     "vangnet.web",
@@ -148,6 +150,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- background tasks (Django Tasks, database-backed worker: ``manage.py db_worker``) ----------
+
+# --- e-mail ---------------------------------------------------------------------------------------
+
+#: The address people use to reach Vangnet; links in e-mails start with it.
+VANGNET_BASE_URL = env_str("VANGNET_BASE_URL", "http://127.0.0.1:8000")
+_EMAIL_BACKEND = env_str("VANGNET_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_EMAIL_OPTIONS = {
+    "host": env_str("VANGNET_EMAIL_HOST", "localhost"),
+    "port": env_int("VANGNET_EMAIL_PORT", 25),
+    "username": env_str("VANGNET_EMAIL_HOST_USER", ""),
+    "password": env_str("VANGNET_EMAIL_HOST_PASSWORD", ""),
+    "use_tls": env_bool("VANGNET_EMAIL_USE_TLS", False),
+}
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS if "smtp" in _EMAIL_BACKEND else {}}}
+else:  # Django 5.2 LTS
+    EMAIL_BACKEND = _EMAIL_BACKEND
+    EMAIL_HOST, EMAIL_PORT = _EMAIL_OPTIONS["host"], _EMAIL_OPTIONS["port"]
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _EMAIL_OPTIONS["username"], _EMAIL_OPTIONS["password"]
+    EMAIL_USE_TLS = _EMAIL_OPTIONS["use_tls"]
+DEFAULT_FROM_EMAIL = env_str("VANGNET_DEFAULT_FROM_EMAIL", "Vangnet <noreply@vangnet.example>")
 
 TASKS = {
     "default": {
