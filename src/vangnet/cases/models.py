@@ -175,11 +175,23 @@ class CaseEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+")
-    summary = models.CharField(max_length=300)
+    #: legacy: text written in the writer's language (rows from before ``message``)
+    summary = models.CharField(max_length=300, blank=True)
+    #: the English message id, translated at read time in the reader's language (see ``text``)
+    message = models.CharField(max_length=300, blank=True)
+    #: values for the message's ``%(name)s`` placeholders: case numbers, dates, codes; never personal data
+    params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["case", "-at"])]
+
+    @property
+    def text(self) -> str:
+        """The timeline line in the active language."""
+        from vangnet.cases.timeline import render_event
+
+        return render_event(self)
 
 
 class ConsentPurpose(models.TextChoices):

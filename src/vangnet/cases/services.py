@@ -94,9 +94,17 @@ def involve(case: Case, organisation: Organisation, role: str, *, purpose: str =
     return involvement
 
 
-def add_event(case: Case, kind: str, summary: str, *, actor: Any = None, organisation: Any = None,
-              at: Any = None) -> CaseEvent:
-    return CaseEvent.objects.create(case=case, kind=kind, summary=summary[:300], actor=actor,
+def add_event(case: Case, kind: str, message: str, params: dict[str, Any] | None = None, *, actor: Any = None,
+              organisation: Any = None, at: Any = None) -> CaseEvent:
+    """Append a timeline line. ``message`` is an English message id (mark it with ``gettext_noop``) with
+    ``%(name)s`` placeholders filled from ``params`` when the line is read, in the reader's language.
+
+    Without ``params`` a plain string is kept as it is (legacy callers pass translated text).
+    """
+    if params is None:
+        return CaseEvent.objects.create(case=case, kind=kind, summary=str(message)[:300], actor=actor,
+                                        organisation=organisation, at=at or timezone.now())
+    return CaseEvent.objects.create(case=case, kind=kind, message=str(message)[:300], params=params, actor=actor,
                                     organisation=organisation, at=at or timezone.now())
 
 
