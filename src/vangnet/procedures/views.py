@@ -15,10 +15,13 @@ from vangnet.audit.context import processing_context
 from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
 from vangnet.cases.access import CASE_ROLES, get_case_or_404
+from vangnet.notifications.models import Notification
+from vangnet.notifications.selectors import render_message
 from vangnet.procedures import calendar_feed, services
 from vangnet.procedures.definitions import load
 from vangnet.procedures.forms import StartForm, StepForm
-from vangnet.procedures.models import Procedure
+from vangnet.procedures.models import Deadline, Procedure
+from vangnet.procedures.reminders import KINDS
 from vangnet.procedures.selectors import (
     deadline_label,
     feed_deadlines,
@@ -88,6 +91,16 @@ def record(request: HttpRequest, reference: str, procedure_id: int) -> HttpRespo
     }, status=status)
 
 
+def open_reminders(user) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """The user's unread deadline reminders whose deadline is still open (a met deadline needs no reminder)."""
+    notes = list(Notification.objects.filter(recipient=user, kind__in=[k.code for k in KINDS], read_at__isnull=True)
+                 .select_related("case")[:100])
+    ids = {n.pk: int(n.dedupe_key.split(":")[1]) for n in notes if n.dedupe_key.startswith("deadline:")}
+    still_open = set(Deadline.objects.filter(pk__in=set(ids.values()), closed_on__isnull=True)
+                     .values_list("pk", flat=True))
+    return [{"notification": n, "text": render_message(n)} for n in notes if ids.get(n.pk) in still_open][:50]
+
+
 @login_required
 def deadlines(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -98,11 +111,12 @@ def deadlines(request: HttpRequest) -> HttpResponse:
     for rows in groups.values():
         for d in rows:
             d.label = deadline_label(d)  # type: ignore[attr-defined]
+    reminders = open_reminders(user)
     log_processing("legal_procedures", Action.READ, fields=["case_reference", "deadline", "due"])
     feed = request.build_absolute_uri(reverse("procedures:calendar", args=[
         user.organisation_id, calendar_feed.token_for(user.organisation_id)]))  # type: ignore[union-attr]
     return render(request, "procedures/deadlines.html", {
-        "groups": groups, "today": today, "week_end": week_end(today), "feed_url": feed,
+        "groups": groups, "today": today, "reminders": reminders, "week_end": week_end(today), "feed_url": feed,
         "reminder_days": settings.VANGNET_DEADLINE_REMINDER_DAYS,
     })
 
