@@ -63,7 +63,8 @@ def test_timeline_and_panel_follow_the_readers_language(cast: Any, registered_si
         assert event.text == "Police report: Police report filed"
     client = logged_in(cast.reporter)
     client.cookies["django_language"] = "en"
-    html = client.get(f"/cases/{case.reference}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    with translation.override("nl"):  # restores the thread's language after the English request
+        html = client.get(f"/cases/{case.reference}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Procedures and deadlines" in html and "Police report filed" in html
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import django
 import pytest
+from django.utils import translation
 
 from vangnet.audit.context import processing_context
 from vangnet.notifications.models import Notification, NotificationPreference
@@ -139,4 +140,5 @@ def test_email_reminder_goes_through_smtp_without_personal_data(cast: Any, refle
     assert "Olumide" not in message and "Adeyemi" not in message
     note.refresh_from_db()
     assert note.emailed_at is not None
-    assert "7 april 2026" in render_message(note)
+    with translation.override("nl"):
+        assert "7 april 2026" in render_message(note)
