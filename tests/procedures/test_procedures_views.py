@@ -127,3 +127,16 @@ def test_ind_user_records_the_grant(cast: Any, case: Any, logged_in: Any) -> Non
                              organisation=cast.coordinator.organisation)
     page = logged_in(ind).get(f"/procedures/{case.reference}/{p.pk}/step/").content.decode()
     assert 'value="granted"' in page and 'value="refused"' in page and 'value="started"' not in page
+
+
+def test_deadlines_page_shows_the_soonest_and_the_full_count(cast: Any, case: Any, dublin: Any, logged_in: Any,
+                                                              monkeypatch: Any) -> None:
+    from vangnet.procedures import selectors
+
+    with processing_context(actor=cast.coordinator):
+        services.start_procedure(case, "guardian", organisation=cast.coordinator.organisation,
+                                 on=timezone.localdate() - datetime.timedelta(days=30))
+    monkeypatch.setattr(selectors, "GROUP_LIMIT", 1)
+    html = logged_in(cast.coordinator).get("/procedures/deadlines/").content.decode()
+    assert "Verlopen (2)" in html and html.count("data-deadline=") == 1
+    assert "De 1 eerstvolgende van 2 staan hier" in html

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Expression, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Expression, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from vangnet.accounts.models import Role
@@ -90,19 +90,27 @@ def week_end(today: date) -> date:
     return today + timedelta(days=6 - today.weekday())
 
 
-def organisation_deadlines(user: Any, *, today: date | None = None) -> dict[str, list[Deadline]]:
-    """Open deadlines on the cases the user's organisation works on: overdue, due this week, later (8 weeks)."""
+#: rows shown per group on the deadlines page (the heading shows the full count)
+GROUP_LIMIT = 100
+
+
+def organisation_deadlines(user: Any, *, today: date | None = None) -> dict[str, Any]:
+    """Open deadlines on the cases the user's organisation works on: overdue, due this week (until Sunday), later
+    (8 weeks). Each group: at most ``GROUP_LIMIT`` rows, soonest first, and the full count."""
     today = today or timezone.localdate()
-    cases = visible_cases(user)  # involvement limits it to the organisation's cases; national sees all
-    base: QuerySet[Deadline] = Deadline.objects.filter(
-        closed_on__isnull=True, case__in=cases.values("pk"), due_on__lte=today + timedelta(weeks=8),
-    ).select_related("case", "procedure").order_by("due_on", "id")
-    rows = list(base[:500])
     end = week_end(today)
+    base: QuerySet[Deadline] = Deadline.objects.filter(
+        closed_on__isnull=True, case__in=visible_cases(user).values("pk"), due_on__lte=today + timedelta(weeks=8),
+    )
+    counts = base.aggregate(overdue=Count("pk", filter=Q(due_on__lt=today)),
+                            week=Count("pk", filter=Q(due_on__gte=today, due_on__lte=end)),
+                            later=Count("pk", filter=Q(due_on__gt=end)))
+    ranges = {"overdue": Q(due_on__lt=today), "week": Q(due_on__gte=today, due_on__lte=end),
+              "later": Q(due_on__gt=end)}
     return {
-        "overdue": [d for d in rows if d.due_on < today],
-        "week": [d for d in rows if today <= d.due_on <= end],
-        "later": [d for d in rows if d.due_on > end],
+        key: {"rows": list(base.filter(q).select_related("case", "procedure").order_by("due_on", "id")[:GROUP_LIMIT])
+              if counts[key] else [], "count": counts[key]}
+        for key, q in ranges.items()
     }
 
 

@@ -108,8 +108,8 @@ def deadlines(request: HttpRequest) -> HttpResponse:
         raise Http404
     today = timezone.localdate()
     groups = organisation_deadlines(user, today=today)
-    for rows in groups.values():
-        for d in rows:
+    for group in groups.values():
+        for d in group["rows"]:
             d.label = deadline_label(d)  # type: ignore[attr-defined]
     reminders = open_reminders(user)
     log_processing("legal_procedures", Action.READ, fields=["case_reference", "deadline", "due"])
