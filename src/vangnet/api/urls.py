@@ -1,6 +1,7 @@
 from django.urls import path
 
 from vangnet.api import views
+from vangnet.procedures import api as procedures_api
 
 app_name = "api"
 urlpatterns = [
@@ -10,4 +11,7 @@ urlpatterns = [
     path("handovers/<uuid:public_id>", views.HandoverItem.as_view(), name="handover"),
     path("handovers/<uuid:public_id>/accept", views.HandoverAccept.as_view(), name="handover-accept"),
     path("handovers/<uuid:public_id>/decline", views.HandoverDecline.as_view(), name="handover-decline"),
+    path("cases/<str:reference>/procedures", procedures_api.CaseProcedures.as_view(), name="case-procedures"),
+    path("cases/<str:reference>/procedures/<int:procedure_id>/steps", procedures_api.ProcedureSteps.as_view(),
+         name="procedure-steps"),
 ]
