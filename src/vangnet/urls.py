@@ -14,6 +14,7 @@ urlpatterns = [
     path("sharing/", include("vangnet.sharing.urls")),
     path("persons/", include("vangnet.persons.urls")),
     path("figures/", include("vangnet.statistics.urls")),
+    path("controls/", include("vangnet.controls.urls")),
     path("info/", include("vangnet.infopoint.urls")),
     path("api/v1/", include("vangnet.api.urls")),
 ]

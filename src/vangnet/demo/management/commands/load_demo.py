@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from vangnet.audit.context import processing_context
+from vangnet.demo.controls import create_controls
 from vangnet.demo.generator import DemoGenerator
 from vangnet.demo.organisations import DEMO_PASSWORD, create_organisations, create_users
 from vangnet.demo.shelters import create_shelter_locations
@@ -34,6 +35,10 @@ class Command(BaseCommand):
                 linked = link_all()
             self.stdout.write(f"Linked {linked['encodings']} identified signals into {linked['clusters']} persons; "
                               f"{linked['review']} pairs wait for review.")
+        with processing_context(actor_label="system:demo"):
+            controls = create_controls(options["seed"])
+        if controls:
+            self.stdout.write(f"Registered {controls} prostitution controls.")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
