@@ -15,6 +15,7 @@ USAGE = """usage: vangnet <command> [options]
 commands:
   estimate   estimate the dark number by multiple systems estimation
   linkage    evaluate or run privacy-preserving record linkage
+  deadline   compute statutory due dates (Algemene termijnenwet)
 
 Run 'vangnet <command> --help' for the options of a command.
 """
@@ -32,7 +33,13 @@ def _linkage(argv: list[str]) -> int:
     return main(argv)
 
 
-COMMANDS: dict[str, Callable[[list[str]], int]] = {"estimate": _estimate, "linkage": _linkage}
+def _deadline(argv: list[str]) -> int:
+    from vangnet.deadlines.cli import main
+
+    return main(argv)
+
+
+COMMANDS: dict[str, Callable[[list[str]], int]] = {"estimate": _estimate, "linkage": _linkage, "deadline": _deadline}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "vangnet.triage",
     "vangnet.shelters",
     "vangnet.sharing",
+    "vangnet.procedures",
     "vangnet.persons",
     "vangnet.notifications",
     "vangnet.statistics",
@@ -261,3 +262,10 @@ PLACEMENT_HOLD_HOURS = {
     "urgent": env_int("VANGNET_PLACEMENT_HOLD_HOURS_URGENT", 24),
     "regular": env_int("VANGNET_PLACEMENT_HOLD_HOURS_REGULAR", 72),
 }
+
+# --- procedures and deadlines (issue 12) ------------------------------------------------------------
+
+#: How many days before a procedure deadline its reminder goes out (in-app and e-mail).
+VANGNET_DEADLINE_REMINDER_DAYS = env_int("VANGNET_DEADLINE_REMINDER_DAYS", 5)
+#: Secret for the organisations' calendar-feed URLs; empty: derived from SECRET_KEY. Change it to revoke all.
+VANGNET_CALENDAR_FEED_SECRET = env_str("VANGNET_CALENDAR_FEED_SECRET", "")

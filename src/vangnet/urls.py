@@ -12,6 +12,7 @@ urlpatterns = [
     path("triage/", include("vangnet.triage.urls")),
     path("shelters/", include("vangnet.shelters.urls")),
     path("sharing/", include("vangnet.sharing.urls")),
+    path("procedures/", include("vangnet.procedures.urls")),
     path("persons/", include("vangnet.persons.urls")),
     path("figures/", include("vangnet.statistics.urls")),
     path("controls/", include("vangnet.controls.urls")),

@@ -23,7 +23,7 @@ from vangnet.sharing.policies import sections_for
 
 #: The sections of a case page. Views and serializers render only the sections in ``CaseAccess``.
 SECTIONS = ("summary", "status", "profile", "identity", "account", "indicators", "consent", "timeline",
-            "signals", "triage", "placement", "handover")
+            "signals", "triage", "placement", "handover", "procedures")
 ALL_SECTIONS = frozenset(SECTIONS)
 NATIONAL_SECTIONS = ALL_SECTIONS - {"identity", "account"}
 

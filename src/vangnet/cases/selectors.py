@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from vangnet.accounts.models import Role
 from vangnet.cases.access import visible_cases
+from vangnet.cases.deadlines import next_deadline_expression, with_next_deadline
 from vangnet.cases.models import Case, CaseEvent, CaseStatus, Involvement, Urgency
 from vangnet.signals.models import Signal
 
@@ -17,7 +18,10 @@ SORTS = {
     "newest": ("-opened_at",),
     "oldest": ("opened_at",),
     "updated": ("-updated_at",),
+    "deadline": (F("next_deadline").asc(nulls_last=True), "urgency_rank"),
 }
+#: filter on the next open deadline (procedures): overdue, due within 7 days, any open deadline
+DEADLINE_FILTERS = ("overdue", "week", "any")
 
 
 @dataclass
@@ -28,6 +32,7 @@ class WorklistFilter:
     municipality: str = ""
     q: str = ""
     sort: str = "urgency"
+    deadline: str = ""
     scope: str = "lead"  # lead | involved | all (national)
 
     @classmethod
@@ -43,6 +48,7 @@ class WorklistFilter:
             f.status = ""
         if f.urgency not in Urgency.values:
             f.urgency = ""
+        f.deadline = params.get("deadline") if params.get("deadline") in DEADLINE_FILTERS else ""
         return f
 
     def querystring(self) -> str:
@@ -86,6 +92,19 @@ def worklist(user: Any, f: WorklistFilter) -> tuple[QuerySet[Case], dict[str, in
         cases = cases.filter(municipality_id=f.municipality)
     if f.q:
         cases = cases.filter(reference__icontains=f.q)
+    if f.deadline:
+        import datetime
+
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        cases = cases.alias(next_deadline_filter=next_deadline_expression())
+        if f.deadline == "overdue":
+            cases = cases.filter(next_deadline_filter__lt=today)
+        elif f.deadline == "week":
+            cases = cases.filter(next_deadline_filter__lte=today + datetime.timedelta(days=7))
+        else:
+            cases = cases.filter(next_deadline_filter__isnull=False)
     # DISTINCT only when the form filter joins signals (a case can match on several); otherwise a row is
     # a case, and COUNT(DISTINCT id) would only add a sort of every matching case.
     per_status = cases.order_by().values("status").annotate(n=Count("pk", distinct=bool(f.form)))
@@ -93,7 +112,7 @@ def worklist(user: Any, f: WorklistFilter) -> tuple[QuerySet[Case], dict[str, in
     total = counts.get(f.status, 0) if f.status else sum(counts.values())
     if f.status:
         cases = cases.filter(status=f.status)
-    cases = cases.select_related("municipality", "lead_organisation").prefetch_related(
+    cases = with_next_deadline(cases).select_related("municipality", "lead_organisation").prefetch_related(
         Prefetch("signals", queryset=Signal.objects.only("pk", "case_id").prefetch_related("forms"),
                  to_attr="signal_list")
     ).order_by(*SORTS[f.sort], "pk")

@@ -10,10 +10,19 @@ if TYPE_CHECKING:
     from vangnet.cases.models import CaseEvent
 
 
+def _value(value: object) -> str:
+    """A value, or a ``{"nl": ..., "en": ...}`` label from a data file in the reader's language."""
+    if isinstance(value, dict):
+        from vangnet.core.i18n import pick
+
+        return pick(value)
+    return str(value)
+
+
 def render_event(event: CaseEvent) -> str:
     if not event.message:
         return event.summary
     try:
-        return gettext(event.message) % {key: str(value) for key, value in (event.params or {}).items()}
+        return gettext(event.message) % {key: _value(value) for key, value in (event.params or {}).items()}
     except (KeyError, ValueError, TypeError):
         return gettext(event.message)

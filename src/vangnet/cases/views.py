@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -40,7 +41,7 @@ def worklist_view(request: HttpRequest) -> HttpResponse:
         "forms": ExploitationForm.objects.filter(parent__isnull=True),
         "municipalities": Municipality.objects.filter(police_unit_id=user.organisation.region_id)  # type: ignore[union-attr]
         if getattr(user.organisation, "region_id", None) else Municipality.objects.all(),  # type: ignore[union-attr]
-        "querystring": f.querystring(),
+        "querystring": f.querystring(), "today": timezone.localdate(),
     }
     template = "cases/_worklist_table.html" if request.headers.get("HX-Request") else "cases/worklist.html"
     return render(request, template, context)

@@ -15,6 +15,8 @@ NAVIGATION = [
                                        Role.REPORTER}),
     ("signals:mine", _("My signals"), {Role.REPORTER, Role.CARE_COORDINATOR, Role.SHELTER_INTAKE,
                                        Role.NATIONAL_COORDINATOR}),
+    ("procedures:deadlines", _("Deadlines"), {Role.CARE_COORDINATOR, Role.NATIONAL_COORDINATOR,
+                                              Role.SHELTER_INTAKE, Role.REPORTER}),
     ("sharing:list", _("Handovers"), {Role.REPORTER, Role.CARE_COORDINATOR, Role.SHELTER_INTAKE}),
     ("shelters:index", _("Shelter placement"), {Role.CARE_COORDINATOR, Role.NATIONAL_COORDINATOR,
                                                 Role.SHELTER_INTAKE, Role.REPORTER}),

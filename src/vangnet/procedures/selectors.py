@@ -1,0 +1,115 @@
+"""Reads of procedures and deadlines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Expression, Min, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from vangnet.accounts.models import Role
+from vangnet.cases.access import CASE_ROLES, visible_cases
+from vangnet.cases.models import Case
+from vangnet.procedures.definitions import ProcedureDef, StepDef, load
+from vangnet.procedures.models import Deadline, Procedure, ProcedureStep
+
+
+def next_open_deadline() -> Expression:
+    """For ``OuterRef('pk')`` of a Case queryset: the earliest due date of its open deadlines (or NULL)."""
+    return Subquery(  # type: ignore[return-value]
+        Deadline.objects.filter(case_id=OuterRef("pk"), closed_on__isnull=True)
+        .order_by().values("case_id").annotate(first=Min("due_on")).values("first")[:1]
+    )
+
+
+def may_record(user: Any, access: Any) -> bool:
+    """Writers: case-working staff of an involved organisation (lead, reporter) and the national coordinator."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return False
+    if user.role == Role.NATIONAL_COORDINATOR:
+        return access.can("procedures")
+    return user.role in CASE_ROLES and access.can("procedures") and access.basis.startswith("involvement:")
+
+
+@dataclass
+class StepChoice:
+    definition: StepDef
+    allowed_here: bool  # the user's organisation type may record it
+
+
+@dataclass
+class ProcedureView:
+    procedure: Procedure
+    definition: ProcedureDef
+    steps: list[ProcedureStep]
+    deadlines: list[Deadline]
+    next_steps: list[StepChoice]
+
+    @property
+    def can_record_here(self) -> bool:
+        return any(c.allowed_here for c in self.next_steps)
+
+    @property
+    def state_label(self) -> str:
+        if self.procedure.state == "start":
+            return ""
+        last = self.steps[-1] if self.steps else None
+        return self.definition.steps[last.code].label if last and last.code in self.definition.steps else ""
+
+
+def case_procedures(case: Case, org_type: str | None = None) -> list[ProcedureView]:
+    data = load()
+    procedures = list(Procedure.objects.filter(case=case).prefetch_related("steps", "deadlines"))
+    result = []
+    for p in procedures:
+        definition = data.procedures.get(p.code)
+        if definition is None:
+            continue
+        choices = [StepChoice(s, org_type in s.by) for s in definition.steps_from(p.state)] if p.is_open else []
+        result.append(ProcedureView(p, definition, list(p.steps.all()),
+                                    sorted(p.deadlines.all(), key=lambda d: (d.closed_on is not None, d.due_on)),
+                                    choices))
+    return result
+
+
+def deadline_label(deadline: Deadline) -> str:
+    definition = load().procedures.get(deadline.procedure.code)
+    d = definition.deadlines.get(deadline.code) if definition else None
+    return d.label if d else deadline.code
+
+
+def startable(case: Case, org_type: str | None) -> list[ProcedureDef]:
+    """Procedures the organisation type may start on the case (not already open there)."""
+    open_codes = set(Procedure.objects.filter(case=case, is_open=True).values_list("code", flat=True))
+    return [p for p in load().procedures.values() if p.code not in open_codes and org_type in p.start_by]
+
+
+def week_end(today: date) -> date:
+    return today + timedelta(days=6 - today.weekday())
+
+
+def organisation_deadlines(user: Any, *, today: date | None = None) -> dict[str, list[Deadline]]:
+    """Open deadlines on the cases the user's organisation works on: overdue, due this week, later (8 weeks)."""
+    today = today or timezone.localdate()
+    cases = visible_cases(user)  # involvement limits it to the organisation's cases; national sees all
+    base: QuerySet[Deadline] = Deadline.objects.filter(
+        closed_on__isnull=True, case__in=cases.values("pk"), due_on__lte=today + timedelta(weeks=8),
+    ).select_related("case", "procedure").order_by("due_on", "id")
+    rows = list(base[:500])
+    end = week_end(today)
+    return {
+        "overdue": [d for d in rows if d.due_on < today],
+        "week": [d for d in rows if today <= d.due_on <= end],
+        "later": [d for d in rows if d.due_on > end],
+    }
+
+
+def feed_deadlines(organisation_id: int) -> QuerySet[Deadline]:
+    """Open deadlines of the cases an organisation is actively involved in (for its calendar feed)."""
+    from vangnet.cases.models import Involvement
+
+    cases = Involvement.objects.active().filter(organisation_id=organisation_id).values("case_id")
+    return Deadline.objects.filter(closed_on__isnull=True, case_id__in=cases).select_related(
+        "case", "procedure").order_by("due_on", "id")[:2000]
