@@ -6,5 +6,6 @@ app_name = "statistics"
 urlpatterns = [
     path("", views.index, name="index"),
     path("estimate/", views.estimate_view, name="estimate"),
+    path("chain/", views.chain_view, name="chain"),
     path("<slug:key>.csv", views.table_csv, name="csv"),
 ]

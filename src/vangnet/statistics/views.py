@@ -24,6 +24,7 @@ from vangnet.accounts.models import Role
 from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
 from vangnet.estimation import Estimate, EstimationError, estimate
+from vangnet.statistics import chain as chain_selectors
 from vangnet.statistics import charts, selectors
 from vangnet.statistics.capture import CaptureHistories, capture_histories
 from vangnet.statistics.forms import filters_from
@@ -137,4 +138,20 @@ def estimate_view(request: HttpRequest) -> HttpResponse:
         "breadcrumbs": [{"url": reverse("statistics:index"), "label": _("Figures")},
                         {"url": "", "label": _("Estimate of the dark number")}],
         "anonymous": suppress([[capture.anonymous_signals]])[0][0],
+    })
+
+
+@login_required
+def chain_view(request: HttpRequest) -> HttpResponse:
+    """The chain from signal to verdict, in persons (docs/statistics.md, "The chain")."""
+    _figures_only(request)
+    form, filters = filters_from(request.GET, with_measure=False)
+    result = chain_selectors.chain(filters)
+    log_processing("statistics_anonymised", Action.READ,
+                   fields=["submitted_at", "cluster_id", "forms", "triage", "admission_date", "procedure_steps"])
+    return render(request, "statistics/chain.html", {
+        "form": form, "filters": filters, "chain": result, "chart": charts.bar_chart(result.flow),
+        "breakdowns": result.breakdowns,
+        "breadcrumbs": [{"url": reverse("statistics:index"), "label": _("Figures")},
+                        {"url": "", "label": _("From signal to verdict")}],
     })
