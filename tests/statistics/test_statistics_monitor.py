@@ -48,7 +48,8 @@ def test_the_pdf_opens_and_says_what_the_page_says(chain_registry, cast, logged_
     reader = PdfReader(io.BytesIO(response.content))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert f"Jaarmonitor {Y2}" in text
-    for heading in ("Van signaal tot uitspraak", "Opvang", "Prostitutiecontroles", "Schatting van het verborgen aantal"):
+    headings = ("Van signaal tot uitspraak", "Opvang", "Prostitutiecontroles", "Schatting van het verborgen aantal")
+    for heading in headings:
         assert heading.lower() in text.lower(), heading
     assert "Olumide" not in text and "Popescu" not in text
     again = client.get(reverse("statistics:monitor_pdf", args=[Y2]))

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from vangnet.audit.context import processing_context
+from vangnet.demo.chain import create_chain
 from vangnet.demo.controls import create_controls
 from vangnet.demo.generator import DemoGenerator
 from vangnet.demo.organisations import DEMO_PASSWORD, create_organisations, create_users
@@ -35,6 +36,9 @@ class Command(BaseCommand):
                 linked = link_all()
             self.stdout.write(f"Linked {linked['encodings']} identified signals into {linked['clusters']} persons; "
                               f"{linked['review']} pairs wait for review.")
+            with processing_context(actor_label="system:demo"):
+                steps = create_chain(options["seed"])
+            self.stdout.write(f"Recorded {steps} steps of the legal track (police reports, OM decisions, verdicts).")
         with processing_context(actor_label="system:demo"):
             controls = create_controls(options["seed"])
         if controls:
