@@ -218,8 +218,11 @@ def dropped_out(paths: Iterable[PersonPath]) -> dict[str, int]:
 def flow_table(paths: list[PersonPath], filters: Filters) -> FigureTable:
     """Persons per stage per cohort year and in all years (each person is in one cohort: a total column)."""
     years = filters.years
-    grid = [[sum(1 for p in paths if p.cohort == y and code in p.reached) for y in years]
-            + [sum(1 for p in paths if code in p.reached)] for code in STAGE_CODES]
+    counts: dict[tuple[str, int], int] = defaultdict(int)
+    for path in paths:  # one pass over the persons
+        for code in path.reached:
+            counts[(code, path.cohort)] += 1
+    grid = [[counts[(code, y)] for y in years] + [sum(counts[(code, y)] for y in years)] for code in STAGE_CODES]
     published = suppress(grid, total_col=True)
     return FigureTable(
         key="chain", title=str(_("From signal to verdict")),
@@ -268,11 +271,13 @@ def breakdown(paths: list[PersonPath], key: str) -> FigureTable:
     else:
         raise ValueError(f"unknown breakdown {key!r}")
 
-    def member(p: PersonPath, code: str) -> bool:
-        return code in p.forms if key == "form" else (p.region if key == "region" else p.age_group) == code
-
-    grid = [[sum(1 for p in paths if member(p, code) and stage in p.reached) for stage in STAGE_CODES]
-            for code, _label in groups]
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for path in paths:  # one pass over the persons; a person counts under every form they have
+        keys = path.forms if key == "form" else {path.region if key == "region" else path.age_group}
+        for group in keys:
+            for stage in path.reached:
+                counts[(group, stage)] += 1
+    grid = [[counts[(code, stage)] for stage in STAGE_CODES] for code, _label in groups]
     published = suppress(grid)
     return FigureTable(
         key=f"chain-{key}", title=str(title), caption=str(title), row_header=str(header),
