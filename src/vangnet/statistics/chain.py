@@ -108,9 +108,12 @@ def person_paths(filters: Filters) -> list[PersonPath]:
         signals = signals.filter(pk__in=with_form.values("pk"))
     first = list(signals.values("case_id").annotate(first=Min("submitted_at")).order_by()
                  .values_list("case_id", "first"))
-    case_ids = [case_id for case_id, _first in first]
-    persons = _person_of_cases(Case.objects.filter(pk__in=case_ids).values_list("pk", "person_key"))
-    regions = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "region_id"))
+    # the cases are given to the database as a subquery, never as a list of ids (50,000 of them cost more to
+    # send than to count)
+    with_signal = signals.values("case_id")
+    cases = Case.objects.filter(pk__in=with_signal)
+    persons = _person_of_cases(cases.values_list("pk", "person_key"))
+    regions = dict(cases.values_list("pk", "region_id"))
     paths: dict[str, PersonPath] = {}
     first_signal: dict[str, tuple[date, int]] = {}
     for case_id, at in first:
@@ -123,53 +126,52 @@ def person_paths(filters: Filters) -> list[PersonPath]:
                                        region=regions.get(case_id) or "")
     if not paths:
         return []
-    in_cohort = [case_id for case_id in case_ids if persons[case_id] in paths]
 
     def reach(stage: str, rows: Iterable[tuple[int, Any]]) -> None:
         for case_id, at in rows:
-            if at is None:
+            path = paths.get(persons.get(case_id, ""))
+            if at is None or path is None:
                 continue
-            path = paths[persons[case_id]]
             day = _as_date(at)
             if stage not in path.reached or day < path.reached[stage]:
                 path.reached[stage] = day
 
-    reach("triage", Triage.objects.filter(case_id__in=in_cohort).values("case_id").annotate(at=Min("created_at"))
+    reach("triage", Triage.objects.filter(case_id__in=with_signal).values("case_id").annotate(at=Min("created_at"))
           .order_by().values_list("case_id", "at"))
-    reach("shelter", Placement.objects.filter(request__case_id__in=in_cohort, admission_date__isnull=False)
+    reach("shelter", Placement.objects.filter(request__case_id__in=with_signal, admission_date__isnull=False)
           .values("request__case_id").annotate(at=Min("admission_date")).order_by()
           .values_list("request__case_id", "at"))
-    steps = ProcedureStep.objects.filter(procedure__case_id__in=in_cohort)
+    steps = ProcedureStep.objects.filter(procedure__case_id__in=with_signal)
     for stage, markers in STEP_STAGES.items():
         condition = Q()
         for procedure, codes in markers:
             condition |= Q(procedure__code=procedure, code__in=codes)
         reach(stage, steps.filter(condition).values("procedure__case_id").annotate(at=Min("on")).order_by()
               .values_list("procedure__case_id", "at"))
-    reach("investigation", Procedure.objects.filter(case_id__in=in_cohort, code="prosecution")
+    reach("investigation", Procedure.objects.filter(case_id__in=with_signal, code="prosecution")
           .values("case_id").annotate(at=Min("started_on")).order_by().values_list("case_id", "at"))
     decisions = (steps.filter(procedure__code="prosecution", code__in=[c for c, _l in OUTCOMES])
                  .order_by("on", "id").values_list("procedure__case_id", "code"))
     for case_id, code in decisions:
-        path = paths[persons[case_id]]
-        path.outcome = path.outcome or code
+        path = paths.get(persons.get(case_id, ""))
+        if path is not None:
+            path.outcome = path.outcome or code
     # a later stage implies the earlier legal stages (a verdict needs a decision, a decision a case at the OM)
     for path in paths.values():
         for later, earlier in (("verdict", "prosecution"), ("prosecution", "investigation")):
             if later in path.reached and earlier not in path.reached:
                 path.reached[earlier] = path.reached[later]
 
-    cohort_signals = Signal.objects.filter(case_id__in=in_cohort)
+    cohort_signals = Signal.objects.filter(case_id__in=with_signal)
     for case_id, top in cohort_signals.annotate(top=Coalesce("forms__parent_id", "forms__code")).values_list(
             "case_id", "top"):
-        if top:
-            paths[persons[case_id]].forms.add(top)
-    first_case = {case_id for _day, case_id in first_signal.values()}
-    ages = (cohort_signals.filter(case_id__in=first_case).annotate(group=age_expression())
-            .order_by("case_id", "submitted_at").values_list("case_id", "group"))
-    seen: set[str] = set()
-    for case_id, group in ages:
-        person = persons[case_id]
+        path = paths.get(persons.get(case_id, ""))
+        if top and path is not None:
+            path.forms.add(top)
+    seen: set[str] = set()  # the age group at the person's first signal
+    for case_id, group in (cohort_signals.annotate(group=age_expression()).order_by("submitted_at", "pk")
+                           .values_list("case_id", "group")):
+        person = persons.get(case_id, "")
         if person in paths and person not in seen:
             paths[person].age_group = group
             seen.add(person)
