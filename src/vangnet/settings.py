@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "vangnet.persons",
     "vangnet.notifications",
     "vangnet.statistics",
+    "vangnet.controls",
     "vangnet.infopoint",
     "vangnet.web",
     "vangnet.api",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("procedures/", include("vangnet.procedures.urls")),
     path("persons/", include("vangnet.persons.urls")),
     path("figures/", include("vangnet.statistics.urls")),
+    path("controls/", include("vangnet.controls.urls")),
     path("info/", include("vangnet.infopoint.urls")),
     path("api/v1/", include("vangnet.api.urls")),
 ]

@@ -71,6 +71,7 @@ DEMO_USERS = [
     ("kmar.schiphol", Role.REPORTER, "kmar", "Ruben", "Jansen", "border police"),
     ("ggd.amsterdam", Role.REPORTER, "health:AM", "Noor", "Visser", "doctor at the GGD"),
     ("opvang.intake", Role.SHELTER_INTAKE, "shelter:west", "Ilse", "Mulder", "shelter intake"),
+    ("toezicht.rotterdam", Role.REPORTER, "municipality:RT", "Mila", "Hoekstra", "prostitution controls"),
     ("landelijk", Role.NATIONAL_COORDINATOR, "ncc", "Lotte", "van Dijk", "national coordinator"),
     ("analist", Role.ANALYST, "rapporteur", "Bram", "Peters", "figures only"),
     ("beheer", Role.FUNCTIONAL_ADMIN, "ncc", "Eva", "Kok", "processing log and reference data"),

@@ -15,7 +15,9 @@ import numpy as np
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -24,9 +26,10 @@ from vangnet.accounts.models import Role
 from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
 from vangnet.estimation import Estimate, EstimationError, estimate
-from vangnet.statistics import charts, selectors
+from vangnet.statistics import chain as chain_selectors
+from vangnet.statistics import charts, monitor, selectors
 from vangnet.statistics.capture import CaptureHistories, capture_histories
-from vangnet.statistics.forms import filters_from
+from vangnet.statistics.forms import FIRST_YEAR, MAX_YEARS, filters_from
 from vangnet.statistics.suppression import suppress
 
 logger = logging.getLogger(__name__)
@@ -138,3 +141,61 @@ def estimate_view(request: HttpRequest) -> HttpResponse:
                         {"url": "", "label": _("Estimate of the dark number")}],
         "anonymous": suppress([[capture.anonymous_signals]])[0][0],
     })
+
+
+@login_required
+def chain_view(request: HttpRequest) -> HttpResponse:
+    """The chain from signal to verdict, in persons (docs/statistics.md, "The chain")."""
+    _figures_only(request)
+    form, filters = filters_from(request.GET, with_measure=False)
+    result = chain_selectors.chain(filters)
+    log_processing("statistics_anonymised", Action.READ,
+                   fields=["submitted_at", "cluster_id", "forms", "triage", "admission_date", "procedure_steps"])
+    return render(request, "statistics/chain.html", {
+        "form": form, "filters": filters, "chain": result, "chart": charts.bar_chart(result.flow),
+        "breakdowns": result.breakdowns,
+        "breadcrumbs": [{"url": reverse("statistics:index"), "label": _("Figures")},
+                        {"url": "", "label": _("From signal to verdict")}],
+    })
+
+
+def _monitor_year(raw: str | None) -> int:
+    this_year = timezone.localdate().year
+    if raw and raw.isdigit() and FIRST_YEAR <= int(raw) <= this_year:
+        return int(raw)
+    return this_year - 1  # the last whole year
+
+
+def _monitor_context(year: int) -> dict[str, Any]:
+    result = monitor.build(year)
+    log_processing("statistics_anonymised", Action.READ,
+                   fields=[*LOGGED_FIELDS, "triage", "admission_date", "procedure_steps", "controls"])
+    return {
+        "monitor": result,
+        "charts": {"figures": [{"table": t, "chart": charts.bar_chart(t)} for t in result.figures],
+                   "chain": charts.bar_chart(result.chain.flow)},
+    }
+
+
+@login_required
+def monitor_view(request: HttpRequest) -> HttpResponse:
+    """The annual monitor for the National Rapporteur (docs/statistics.md, "The annual monitor")."""
+    _figures_only(request)
+    year = _monitor_year(request.GET.get("year"))
+    this_year = timezone.localdate().year
+    return render(request, "statistics/monitor.html", {
+        **_monitor_context(year), "years": list(range(this_year, this_year - MAX_YEARS, -1)),
+        "breadcrumbs": [{"url": reverse("statistics:index"), "label": _("Figures")},
+                        {"url": "", "label": _("Annual monitor")}],
+    })
+
+
+@login_required
+def monitor_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    _figures_only(request)
+    if year != _monitor_year(str(year)):
+        raise Http404
+    html = render_to_string("statistics/monitor_pdf.html", _monitor_context(year), request=request)
+    response = HttpResponse(monitor.to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="monitor-{year}.pdf"'
+    return response

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.accounts.models import Role
+from vangnet.accounts.models import OrganisationType, Role
 
 #: (url name, label, roles that see it)
 NAVIGATION = [
@@ -22,11 +22,16 @@ NAVIGATION = [
                                                 Role.SHELTER_INTAKE, Role.REPORTER}),
     ("persons:review", _("Same person?"), {Role.NATIONAL_COORDINATOR}),
     ("statistics:index", _("Figures"), {Role.ANALYST, Role.NATIONAL_COORDINATOR}),
+    ("controls:index", _("Prostitution controls"), {Role.ANALYST, Role.NATIONAL_COORDINATOR, Role.REPORTER,
+                                                    Role.CARE_COORDINATOR}),
     ("audit:log", _("Processing log"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
     ("sharing:policies", _("Sharing rules"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
     ("triage:rules", _("Triage rules"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
     ("audit:register", _("Register of processing activities"), None),
 ]
+
+#: items that people in a working role see only when their organisation is of one of these types
+ORGANISATION_TYPES = {"controls:index": {OrganisationType.MUNICIPALITY, OrganisationType.POLICE}}
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -36,6 +41,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     for name, label, roles in NAVIGATION:
         if roles is not None and user.role not in roles:
+            continue
+        if name in ORGANISATION_TYPES and user.role in {Role.REPORTER, Role.CARE_COORDINATOR} and (
+                getattr(user.organisation, "type", None) not in ORGANISATION_TYPES[name]):
             continue
         url = reverse(name)
         active = request.path == url if name == "home" else request.path.startswith(url)

@@ -5,6 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from vangnet.audit.context import processing_context
+from vangnet.demo.chain import create_chain
+from vangnet.demo.controls import create_controls
 from vangnet.demo.generator import DemoGenerator
 from vangnet.demo.organisations import DEMO_PASSWORD, create_organisations, create_users
 from vangnet.demo.procedures import create_demo_procedures
@@ -36,6 +38,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Linked {linked['encodings']} identified signals into {linked['clusters']} persons; "
                               f"{linked['review']} pairs wait for review.")
             self.stdout.write(f"Started {create_demo_procedures(orgs)} demo procedures with deadlines.")
+            with processing_context(actor_label="system:demo"):
+                steps = create_chain(options["seed"])
+            self.stdout.write(f"Recorded {steps} steps of the legal track (police reports, OM decisions, verdicts).")
+        with processing_context(actor_label="system:demo"):
+            controls = create_controls(options["seed"])
+        if controls:
+            self.stdout.write(f"Registered {controls} prostitution controls.")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
