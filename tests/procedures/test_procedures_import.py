@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import OrganisationFactory, UserFactory
 from vangnet.accounts.models import OrganisationType, Role
@@ -68,7 +69,7 @@ def test_only_involved_organisations_can_import_for_a_case(cast, registered_sign
     (b"x" * (2 * 1024 * 1024 + 1), "2 MB"),
 ])
 def test_unreadable_files_are_refused_whole(cast, data, message):
-    with pytest.raises(ImportFileError, match=message):
+    with translation.override("en"), pytest.raises(ImportFileError, match=message):
         import_steps(cast.reporter, data)
 
 
