@@ -260,3 +260,10 @@ PLACEMENT_HOLD_HOURS = {
     "urgent": env_int("VANGNET_PLACEMENT_HOLD_HOURS_URGENT", 24),
     "regular": env_int("VANGNET_PLACEMENT_HOLD_HOURS_REGULAR", 72),
 }
+
+# --- a coordinator's day (issue 15 A): notifications UI, hold reminders ----------------------------
+
+#: How often the header's notification badge asks for the unread count (seconds; htmx polling).
+NOTIFICATIONS_POLL_SECONDS = env_int("VANGNET_NOTIFICATIONS_POLL_SECONDS", 30)
+#: A held shelter place is reminded to the shelter this many minutes before the hold lapses.
+PLACEMENT_HOLD_REMINDER_MINUTES = env_int("VANGNET_PLACEMENT_HOLD_REMINDER_MINUTES", 60)

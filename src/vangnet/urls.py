@@ -13,6 +13,7 @@ urlpatterns = [
     path("shelters/", include("vangnet.shelters.urls")),
     path("sharing/", include("vangnet.sharing.urls")),
     path("persons/", include("vangnet.persons.urls")),
+    path("notifications/", include("vangnet.notifications.urls")),
     path("figures/", include("vangnet.statistics.urls")),
     path("info/", include("vangnet.infopoint.urls")),
     path("api/v1/", include("vangnet.api.urls")),

@@ -202,21 +202,13 @@ def assign(case_id: int, assignee: Any, *, actor: Any) -> Case:
                       {"name": assignee.display_name}, actor=actor, organisation=actor.organisation, at=now)
         log_processing("case_management", Action.UPDATE, subject=case, obj=case, fields=["assigned_to"],
                        changes={"assigned_to": {"old": old, "new": assignee.pk if assignee else None}})
-        if assignee is not None and assignee.pk != actor.pk:
-            case_pk, assignee_pk = case.pk, assignee.pk
-            transaction.on_commit(lambda: _notify_assigned(case_pk, assignee_pk))
+        if assignee is not None:
+            from vangnet.cases.events import case_assigned
+
+            case_pk, assignee_pk, actor_pk = case.pk, assignee.pk, actor.pk
+            transaction.on_commit(lambda: case_assigned.send(sender=Case, case_id=case_pk, assignee_id=assignee_pk,
+                                                             actor_id=actor_pk))
     return case
-
-
-def _notify_assigned(case_pk: int, assignee_pk: int) -> None:
-    from django.urls import reverse
-
-    from vangnet.accounts.models import User
-    from vangnet.notifications.services import notify
-
-    case = Case.objects.get(pk=case_pk)
-    notify(User.objects.filter(pk=assignee_pk), "case_assigned", case=case,
-           url=reverse("cases:detail", args=[case.reference]))
 
 
 def mark_seen(user: Any, case: Case, *, at: Any = None) -> None:

@@ -18,7 +18,7 @@ from vangnet.accounts.models import Role
 from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
 from vangnet.cases import panels, services
-from vangnet.cases.access import get_case_or_404
+from vangnet.cases.access import ended_access_url, get_case_or_404
 from vangnet.cases.forms import ConsentForm, NoteForm, SavedFilterForm, StatusChangeForm
 from vangnet.cases.models import CaseStatus, SavedFilter, Urgency
 from vangnet.cases.selectors import (
@@ -70,7 +70,13 @@ def worklist_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    access = get_case_or_404(request.user, reference)
+    try:
+        access = get_case_or_404(request.user, reference)
+    except Http404:
+        ended = ended_access_url(request.user, reference)  # a former handover recipient: say so, not "not found"
+        if ended:
+            return redirect(ended)
+        raise
     if access.basis == "involvement:handover":
         # a receiving organisation sees the purpose-limited view, field by field (vangnet.sharing)
         return redirect("sharing:shared_case", reference)
