@@ -45,6 +45,7 @@ class ConsentForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    use_required_attribute = False  # an empty box is not an error until it is sent (the server checks)
     text = forms.CharField(label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
                            help_text=_("Only what colleagues need to know for the care. Everyone involved in the "
                                        "case with full access can read it."))

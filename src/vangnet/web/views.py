@@ -18,7 +18,8 @@ from vangnet.web import start
 def home(request: HttpRequest) -> HttpResponse:
     """The start page per role: what needs doing now (``vangnet.web.start``)."""
     user: Any = request.user
-    blocks = start.blocks_for(user)
+    # what needs doing first: blocks with something in them come before the empty ones (stable order)
+    blocks = sorted(start.blocks_for(user), key=lambda b: b["count"] == 0)
     if blocks:
         log_processing("worklist", Action.READ, fields=["reference", "status", "urgency", "assigned_to"])
     return render(request, "web/home.html", {
