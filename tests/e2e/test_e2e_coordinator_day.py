@@ -100,6 +100,17 @@ def test_coordinators_day_at_1280(page: Any, cast: Any, caseload: dict[str, Any]
     with page.expect_navigation():
         page.locator("#note-submit").click()
     expect(page.locator("#h-notes + .vn-notes")).to_contain_text("Tolk Roemeens geregeld voor dinsdag.")
+    page.locator("#id_file").set_input_files(files=[{"name": "programma.exe", "mimeType": "application/pdf",
+                                                     "buffer": b"MZ\x90\x00\x03"}])
+    with page.expect_navigation():
+        page.locator("#attachment-submit").click()
+    expect(page.locator("main .utrecht-alert--error, main .vn-error-summary").first).to_be_visible()
+    axe_check(page, "case page with a refused upload")
+    page.locator("#id_file").set_input_files(files=[{"name": "afspraken.txt", "mimeType": "text/plain",
+                                                     "buffer": b"Afspraak met tolk op dinsdag."}])
+    with page.expect_navigation():
+        page.locator("#attachment-submit").click()
+    expect(page.locator("#attachments")).to_contain_text("afspraken.txt")
     expect(page.locator("#viewers")).to_contain_text(cast.coordinator.display_name)
     expect(page.locator("main .vn-timeline")).to_contain_text("Dossier toegewezen aan")
     axe_check(page, "case page")

@@ -60,3 +60,10 @@ class NoteForm(forms.Form):
 class SavedFilterForm(forms.Form):
     name = forms.CharField(label=_("Name of this filter"), max_length=60)
     query = forms.CharField(max_length=500, required=False, widget=forms.HiddenInput)
+
+
+class AttachmentForm(forms.Form):
+    use_required_attribute = False
+    file = forms.FileField(label=_("File"), help_text=_("PDF, PNG, JPEG, text (.txt) or Word (.docx), at most "
+                                                         "10 MB. The file is checked for viruses and stored "
+                                                         "encrypted."))

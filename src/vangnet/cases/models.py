@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.core.fields import EncryptedTextField
+from vangnet.core.fields import EncryptedBytesField, EncryptedTextField
 
 
 class CaseStatus(models.TextChoices):
@@ -185,6 +185,7 @@ class CaseEvent(models.Model):
         LINKAGE = "linkage", _("Same person")
         NOTE = "note", _("Note")
         ASSIGNMENT = "assignment", _("Assignment")
+        ATTACHMENT = "attachment", _("Attachment")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -282,3 +283,33 @@ class CaseNote(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["case", "-created_at"])]
+
+
+class CaseAttachment(models.Model):
+    """A file on a case (``cases.attachments`` checks size, type and viruses). The name is encrypted; the
+    content lives encrypted in ``CaseAttachmentContent`` so lists never load it."""
+
+    class ScanStatus(models.TextChoices):
+        CLEAN = "clean", _("Checked for viruses: clean")
+        NOT_SCANNED = "not_scanned", _("Not checked for viruses")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    filename = EncryptedTextField(_("file name"))
+    kind = models.CharField(max_length=8)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    scan_status = models.CharField(max_length=16, choices=ScanStatus.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "-created_at"])]
+
+
+class CaseAttachmentContent(models.Model):
+    attachment = models.OneToOneField(CaseAttachment, on_delete=models.CASCADE, primary_key=True,
+                                      related_name="content")
+    data = EncryptedBytesField()

@@ -168,3 +168,9 @@ def case_viewers(case: Case, limit: int = 25) -> list[Any]:
         .exclude(activity__code="processing_log_review")
         .select_related("actor", "organisation", "activity").order_by("-at")[:limit]
     )
+
+
+def case_attachments(case: Case) -> list[Any]:
+    from vangnet.cases.models import CaseAttachment
+
+    return list(CaseAttachment.objects.filter(case=case).select_related("uploaded_by", "organisation")[:100])

@@ -249,3 +249,31 @@ def delete_filter(user: Any, filter_id: int) -> int:
     from vangnet.cases.models import SavedFilter
 
     return SavedFilter.objects.filter(user=user, pk=filter_id).delete()[0]
+
+
+def add_attachment(case: Case, *, name: str, data: bytes, actor: Any) -> Any:
+    """Check (size, sniffed type, virus scan) and store an attachment encrypted. Raises
+    ``attachments.AttachmentRefused`` with a plain-language reason; nothing is stored then."""
+    import hashlib
+    import os
+
+    from vangnet.cases import attachments
+    from vangnet.cases.models import CaseAttachment, CaseAttachmentContent
+
+    name = os.path.basename(name.replace("\\", "/")).strip()[:200] or "bestand"
+    checked = attachments.check(name, data)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        now = timezone.now()
+        attachment = CaseAttachment.objects.create(
+            case=locked, uploaded_by=actor, organisation=actor.organisation, filename=name, kind=checked.kind,
+            content_type=checked.content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+            scan_status=checked.scan.status, created_at=now)
+        CaseAttachmentContent.objects.create(attachment=attachment, data=data)
+        locked.updated_at = now
+        locked.save(update_fields=["updated_at", "urgency_rank", "open_rank"])
+        add_event(locked, CaseEvent.Kind.ATTACHMENT, gettext_noop("Attachment added (%(kind)s)"),
+                  {"kind": checked.kind.upper()}, actor=actor, organisation=actor.organisation, at=now)
+        log_processing("case_management", Action.CREATE, subject=locked, obj=attachment,
+                       fields=["attachment", "filename"])
+    return attachment

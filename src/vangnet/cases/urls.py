@@ -11,6 +11,8 @@ urlpatterns = [
     path("<str:reference>/assign/", views.assign, name="assign"),
     path("<str:reference>/notes/", views.add_note, name="add_note"),
     path("<str:reference>/print/", views.print_summary, name="print"),
+    path("<str:reference>/attachments/", views.add_attachment, name="add_attachment"),
+    path("<str:reference>/attachments/<int:attachment_id>/", views.download_attachment, name="attachment"),
     path("<str:reference>/status/", views.change_status, name="change_status"),
     path("<str:reference>/consent/", views.record_consent, name="record_consent"),
 ]

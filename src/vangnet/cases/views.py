@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,10 +19,12 @@ from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
 from vangnet.cases import panels, services
 from vangnet.cases.access import ended_access_url, get_case_or_404
-from vangnet.cases.forms import ConsentForm, NoteForm, SavedFilterForm, StatusChangeForm
-from vangnet.cases.models import CaseStatus, SavedFilter, Urgency
+from vangnet.cases.attachments import AttachmentRefused
+from vangnet.cases.forms import AttachmentForm, ConsentForm, NoteForm, SavedFilterForm, StatusChangeForm
+from vangnet.cases.models import CaseAttachment, CaseStatus, SavedFilter, Urgency
 from vangnet.cases.selectors import (
     WorklistFilter,
+    case_attachments,
     case_forms,
     case_notes,
     case_page,
@@ -122,14 +124,18 @@ def _detail_context(request: HttpRequest, access: Any, **overrides: Any) -> dict
         "assignable": services.assignable_users(case) if _may_assign(user, access) else [],
         "may_note": _may_note(access), "note_form": NoteForm(),
         "notes": case_notes(case) if _may_note(access) else [],
+        "attachment_form": AttachmentForm(),
+        "attachments": case_attachments(case) if _may_note(access) else [],
         "viewers": None,
     })
     if access.basis == "involvement:lead":
         context["viewers"] = case_viewers(case)
         log_processing("processing_log_review", Action.READ, subject=case, obj=case,
                        fields=["actor", "organisation", "at", "action"])
-    if context["notes"]:
-        log_processing("case_management", Action.READ, subject=case, obj=case, fields=["note"])
+    if context["notes"] or context["attachments"]:
+        log_processing("case_management", Action.READ, subject=case, obj=case,
+                       fields=[f for f, rows in (("note", context["notes"]), ("filename", context["attachments"]))
+                               if rows])
     context.update(overrides)
     return context
 
@@ -262,3 +268,47 @@ def delete_filter(request: HttpRequest, filter_id: int) -> HttpResponse:
     if services.delete_filter(request.user, filter_id):
         messages.success(request, _("The filter is deleted."))
     return redirect("cases:worklist")
+
+
+@login_required
+@require_POST
+def add_attachment(request: HttpRequest, reference: str) -> HttpResponse:
+    """Upload a file to the case: size- and type-limited, sniffed, virus-checked, stored encrypted."""
+    access = get_case_or_404(request.user, reference)
+    if not _may_note(access):
+        raise Http404
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.ATTACHMENT_MAX_BYTES:  # before reading it into memory
+            form.add_error("file", _("The file is too large: at most %(mb)s MB.")
+                           % {"mb": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)})
+        else:
+            try:
+                services.add_attachment(access.case, name=upload.name, data=upload.read(), actor=request.user)
+            except AttachmentRefused as exc:
+                form.add_error("file", str(exc))
+            else:
+                messages.success(request, _("The file is added."))
+                return redirect(reverse("cases:detail", args=[reference]) + "#h-attachments")
+    context = _detail_context(request, access, attachment_form=form,
+                              status_form=StatusChangeForm(case=access.case) if access.can_change_status else None,
+                              consent_form=None)
+    return render(request, "cases/detail.html", context, status=400)
+
+
+@login_required
+def download_attachment(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponse:
+    access = get_case_or_404(request.user, reference)
+    if not _may_note(access):
+        raise Http404
+    attachment = CaseAttachment.objects.filter(case=access.case, pk=attachment_id).select_related("content").first()
+    if attachment is None:
+        raise Http404
+    log_processing("case_management", Action.READ, subject=access.case, obj=attachment,
+                   fields=["attachment", "filename"])
+    response = HttpResponse(attachment.content.data, content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, attachment.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
