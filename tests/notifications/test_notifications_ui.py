@@ -119,6 +119,7 @@ def test_preferences_choose_in_app_and_email_per_kind(cast: Any, logged_in: Any)
     client = logged_in(cast.coordinator)
     page = client.get("/notifications/preferences/").content.decode()
     assert 'name="in_app:signal_new"' in page and 'name="email:signal_new"' in page
+    assert 'name="in_app:hold_expiring"' not in page  # for shelter intake only
     client.post("/notifications/preferences/", {"email:case_assigned": "on", "in_app:signal_new": "on"})
     assigned = NotificationPreference.objects.get(user=cast.coordinator, kind="case_assigned")
     assert (assigned.in_app, assigned.by_email) == (False, True)

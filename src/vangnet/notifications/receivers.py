@@ -56,6 +56,21 @@ HOLD_EXPIRED = register(NotificationKind(
     _("The reservation of a shelter place for case %(case)s expired without an answer. Choose another place.")))
 
 
+#: Which roles can receive which kind (the preferences page offers only these); kinds registered elsewhere
+#: are offered to everyone.
+KIND_ROLES = {
+    SIGNAL_NEW.code: {Role.CARE_COORDINATOR},
+    CASE_ASSIGNED.code: {Role.CARE_COORDINATOR},
+    HANDOVER_REVOKED.code: {Role.CARE_COORDINATOR},
+    HOLD_EXPIRING.code: {Role.SHELTER_INTAKE},
+    HOLD_EXPIRED.code: {Role.CARE_COORDINATOR},
+    HANDOVER_REQUESTED.code: set(CASE_WORKERS),
+    HANDOVER_ACCEPTED.code: set(CASE_WORKERS),
+    HANDOVER_DECLINED.code: set(CASE_WORKERS),
+    ACCESS_ENDED.code: set(CASE_WORKERS),
+}
+
+
 def case_workers(organisation_id: int | None, roles: tuple[str, ...] = CASE_WORKERS) -> QuerySet[User]:
     return User.objects.filter(organisation_id=organisation_id, role__in=roles, is_active=True)
 

@@ -71,7 +71,10 @@ def badge(request: HttpRequest) -> HttpResponse:
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    rows = selectors.preferences_for(user)
+    from vangnet.notifications.receivers import KIND_ROLES
+
+    rows = [row for row in selectors.preferences_for(user)
+            if user.role in KIND_ROLES.get(row[0].code, {user.role})]
     if request.method == "POST":
         choices = {k.code: (f"in_app:{k.code}" in request.POST, f"email:{k.code}" in request.POST)
                    for k, _in_app, _email in rows}
