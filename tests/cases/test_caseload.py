@@ -204,3 +204,18 @@ def test_summary_card_and_printable_summary(cast: Any, registered_signal: Any, l
     national = logged_in(cast.national).get(f"/cases/{case.reference}/print/").content.decode()
     assert "Olumide" not in national
     assert logged_in(cast.outsider).get(f"/cases/{case.reference}/print/").status_code == 404
+
+
+def test_case_page_query_count_is_the_same_for_every_case(cast: Any, registered_signal: Any, logged_in: Any,
+                                                          colleague_coordinator: Any) -> None:
+    plain, busy = registered_signal.case, new_case(cast)
+    with processing_context(actor=cast.coordinator):
+        services.assign(busy.pk, colleague_coordinator, actor=cast.coordinator)
+        services.add_note(busy, text="Een notitie", actor=cast.coordinator)
+    client = logged_in(cast.coordinator)
+    counts = []
+    for case in (plain, busy, plain, busy):  # first and later visits
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/cases/{case.reference}/").status_code == 200
+        counts.append(len(queries))
+    assert len(set(counts)) == 1, counts

@@ -215,7 +215,9 @@ def mark_seen(user: Any, case: Case, *, at: Any = None) -> None:
     """Remember that ``user`` opened the case page now (for "changed since you last looked")."""
     from vangnet.cases.models import CaseSeen
 
-    CaseSeen.objects.update_or_create(user=user, case=case, defaults={"seen_at": at or timezone.now()})
+    # one upsert, the same single query on a first and on a later visit
+    CaseSeen.objects.bulk_create([CaseSeen(user=user, case=case, seen_at=at or timezone.now())],
+                                 update_conflicts=True, unique_fields=["user", "case"], update_fields=["seen_at"])
 
 
 def add_note(case: Case, *, text: str, actor: Any) -> Any:

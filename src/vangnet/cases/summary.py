@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+
 from vangnet.cases.deadlines import with_next_deadline
 from vangnet.cases.models import Case, CaseStatus, Involvement, InvolvementRole
 
@@ -20,8 +22,12 @@ class CaseSummary:
 
 
 def case_summary(case: Case) -> CaseSummary:
-    row = with_next_deadline(Case.objects.filter(pk=case.pk)).values("next_deadline", "assigned_to").first() or {}
-    in_shelter = case.status == CaseStatus.PLACED or Involvement.objects.active().filter(
-        case=case, role=InvolvementRole.SHELTER).exists()
-    assignee = case.assigned_to if row.get("assigned_to") else None
-    return CaseSummary(next_deadline=row.get("next_deadline"), in_shelter=in_shelter, assignee=assignee)
+    """One query, whatever the case: next deadline, assignee and a shelter involvement together."""
+    shelter = Involvement.objects.active().filter(case_id=OuterRef("pk"), role=InvolvementRole.SHELTER)
+    row = (with_next_deadline(Case.objects.filter(pk=case.pk)).annotate(has_shelter=Exists(shelter))
+           .select_related("assigned_to").first())
+    if row is None:
+        return CaseSummary(next_deadline=None, in_shelter=case.status == CaseStatus.PLACED, assignee=None)
+    return CaseSummary(next_deadline=row.next_deadline,  # type: ignore[attr-defined]
+                       in_shelter=case.status == CaseStatus.PLACED or row.has_shelter,  # type: ignore[attr-defined]
+                       assignee=row.assigned_to)

@@ -83,8 +83,9 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         # a receiving organisation sees the purpose-limited view, field by field (vangnet.sharing)
         return redirect("sharing:shared_case", reference)
     case = access.case
-    context = _detail_context(request, access)
-    read_fields = sorted(access.sections)
+    context = _detail_context(request, access, log_extra_reads=False)
+    # one entry for the page, notes and attachments included: the page costs the same queries for every case
+    read_fields = sorted(set(access.sections) | set(context["extra_read_fields"]))
     log_processing("case_management", Action.READ, subject=case, obj=case, fields=read_fields)
     context.update({
         "status_form": StatusChangeForm(case=case) if access.can_change_status else None,
@@ -112,7 +113,8 @@ def _may_note(access: Any) -> bool:
     return access.basis in ("involvement:lead", "involvement:reporter")
 
 
-def _detail_context(request: HttpRequest, access: Any, **overrides: Any) -> dict[str, Any]:
+def _detail_context(request: HttpRequest, access: Any, *, log_extra_reads: bool = True,
+                    **overrides: Any) -> dict[str, Any]:
     """The structured case page: summary card, sections, notes, who looked (for the lead organisation)."""
     user: Any = request.user
     case = access.case
@@ -132,10 +134,10 @@ def _detail_context(request: HttpRequest, access: Any, **overrides: Any) -> dict
         context["viewers"] = case_viewers(case)
         log_processing("processing_log_review", Action.READ, subject=case, obj=case,
                        fields=["actor", "organisation", "at", "action"])
-    if context["notes"] or context["attachments"]:
-        log_processing("case_management", Action.READ, subject=case, obj=case,
-                       fields=[f for f, rows in (("note", context["notes"]), ("filename", context["attachments"]))
-                               if rows])
+    context["extra_read_fields"] = [f for f, rows in (("note", context["notes"]),
+                                                      ("filename", context["attachments"])) if rows]
+    if log_extra_reads and context["extra_read_fields"]:
+        log_processing("case_management", Action.READ, subject=case, obj=case, fields=context["extra_read_fields"])
     context.update(overrides)
     return context
 
