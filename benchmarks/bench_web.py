@@ -12,6 +12,7 @@ a WSGI server:
 - the worklist of the care coordinator of the region that leads the most cases (default filters,
   page 1), and the same worklist filtered on one status;
 - the case page of cases that coordinator leads (a different case per request);
+- that coordinator's start page (what needs doing now, issue 15);
 - ``POST /api/v1/signals`` with an organisation token and a fresh ``Idempotency-Key`` (each request
   registers a new signal and opens a case).
 
@@ -307,6 +308,7 @@ def measure_round(cast: Cast, cases: int, args: argparse.Namespace, round_no: in
                 200, n=n, warmup=warmup),
         measure("case page", cases, lambda i: web.get(f"/cases/{references[i % len(references)]}/"), 200,
                 n=n, warmup=warmup),
+        measure("start page", cases, lambda i: web.get("/"), 200, n=n, warmup=warmup),
         measure("POST /api/v1/signals", cases, signal, 201, n=n, warmup=warmup),
     ]
     for r in results:

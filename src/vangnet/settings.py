@@ -269,3 +269,15 @@ PLACEMENT_HOLD_HOURS = {
 VANGNET_DEADLINE_REMINDER_DAYS = env_int("VANGNET_DEADLINE_REMINDER_DAYS", 5)
 #: Secret for the organisations' calendar-feed URLs; empty: derived from SECRET_KEY. Change it to revoke all.
 VANGNET_CALENDAR_FEED_SECRET = env_str("VANGNET_CALENDAR_FEED_SECRET", "")
+
+# --- a coordinator's day (issue 15 A): notifications UI, hold reminders ----------------------------
+
+#: How often the header's notification badge asks for the unread count (seconds; htmx polling).
+NOTIFICATIONS_POLL_SECONDS = env_int("VANGNET_NOTIFICATIONS_POLL_SECONDS", 30)
+#: A held shelter place is reminded to the shelter this many minutes before the hold lapses.
+PLACEMENT_HOLD_REMINDER_MINUTES = env_int("VANGNET_PLACEMENT_HOLD_REMINDER_MINUTES", 60)
+#: Attachments on a case: the largest file (bytes), and the virus scanner: "clamd" (ClamAV daemon at
+#: VANGNET_CLAMD_ADDRESS), "none" (stored marked "not checked for viruses"), or a dotted class path.
+ATTACHMENT_MAX_BYTES = env_int("VANGNET_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+CLAMD_ADDRESS = env_str("VANGNET_CLAMD_ADDRESS", "")
+ATTACHMENT_SCANNER = env_str("VANGNET_ATTACHMENT_SCANNER", "clamd" if CLAMD_ADDRESS else "none")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("sharing/", include("vangnet.sharing.urls")),
     path("procedures/", include("vangnet.procedures.urls")),
     path("persons/", include("vangnet.persons.urls")),
+    path("notifications/", include("vangnet.notifications.urls")),
     path("figures/", include("vangnet.statistics.urls")),
     path("controls/", include("vangnet.controls.urls")),
     path("info/", include("vangnet.infopoint.urls")),

@@ -75,8 +75,16 @@ def test_withdrawing_consent_ends_access_immediately(cast, case, shelter_user, l
     assert handover.status == HandoverStatus.REVOKED
     assert Involvement.objects.get(pk=handover.involvement_id).ended_at is not None
     client = logged_in(shelter_user)
-    assert client.get(f"/sharing/cases/{case.reference}/").status_code == 404
-    assert client.get(f"/cases/{case.reference}/").status_code == 404
+    # no case data any more: the former receiver lands on its ended handover, which says so (not "not found")
+    ended = f"/sharing/handovers/{handover.public_id}/"
+    for url in (f"/sharing/cases/{case.reference}/", f"/cases/{case.reference}/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == ended
+    page = client.get(ended)
+    assert page.status_code == 200 and b'id="access-ended"' in page.content
+    assert b"Olumide" not in page.content
+    # an organisation that never received the case still gets "not found"
+    assert logged_in(cast.outsider).get(f"/cases/{case.reference}/").status_code == 404
     assert [h.to_status for h in handover.history.all()] == ["requested", "accepted", "revoked"]
 
 

@@ -12,7 +12,9 @@ A case the user may not see answers 404, never 403, so its existence is not reve
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
@@ -95,3 +97,21 @@ def get_case_or_404(user, reference: str, *, for_update: bool = False) -> CaseAc
     if access is None:
         raise Http404("No case found")
     return access
+
+
+#: Where a user lands instead of "page not found" when their organisation's access to a case has ended
+#: (a revoked handover). ``sharing`` registers the implementation at start; ``cases`` does not import it.
+_ended_access_pages: list[Callable[[Any, str], str | None]] = []
+
+
+def register_ended_access(finder: Callable[[Any, str], str | None]) -> None:
+    if finder not in _ended_access_pages:
+        _ended_access_pages.append(finder)
+
+
+def ended_access_url(user: Any, reference: str) -> str | None:
+    for finder in _ended_access_pages:
+        url = finder(user, reference)
+        if url:
+            return url
+    return None

@@ -42,3 +42,28 @@ class ConsentForm(forms.Form):
         if value > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return value
+
+
+class NoteForm(forms.Form):
+    use_required_attribute = False  # an empty box is not an error until it is sent (the server checks)
+    text = forms.CharField(label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text=_("Only what colleagues need to know for the care. Everyone involved in the "
+                                       "case with full access can read it."))
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError(_("Write a note first."))
+        return text
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(label=_("Name of this filter"), max_length=60)
+    query = forms.CharField(max_length=500, required=False, widget=forms.HiddenInput)
+
+
+class AttachmentForm(forms.Form):
+    use_required_attribute = False
+    file = forms.FileField(label=_("File"), help_text=_("PDF, PNG, JPEG, text (.txt) or Word (.docx), at most "
+                                                         "10 MB. The file is checked for viruses and stored "
+                                                         "encrypted."))

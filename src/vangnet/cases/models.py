@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vangnet.core.fields import EncryptedBytesField, EncryptedTextField
+
 
 class CaseStatus(models.TextChoices):
     NEW = "new", _("New")
@@ -73,6 +75,14 @@ class Case(models.Model):
     is_minor = models.BooleanField(_("minor"), default=False)
     # Filled by uniqueness (linkage): cases that concern the same person share a person key.
     person_key = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    #: 0 while the case is open, 1 once closed: the worklist shows open cases first (kept by ``save``)
+    open_rank = models.PositiveSmallIntegerField(default=0, editable=False)
+    #: the named care coordinator of the lead organisation who works on the case (``services.assign``)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_cases",
+        verbose_name=_("assigned to"),
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-opened_at"]
@@ -85,6 +95,10 @@ class Case(models.Model):
             models.Index(fields=["lead_organisation", "-updated_at"]),
             models.Index(fields=["region", "status"]),
             models.Index(fields=["-opened_at"]),
+            # the caseload worklist: open cases first, then urgency and age, for one organisation
+            models.Index(fields=["lead_organisation", "open_rank", "urgency_rank", "-opened_at", "id"],
+                         name="case_caseload_idx"),
+            models.Index(fields=["assigned_to", "open_rank"], name="case_assignee_idx"),
         ]
 
     def __str__(self) -> str:
@@ -92,6 +106,7 @@ class Case(models.Model):
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         self.urgency_rank = URGENCY_ORDER[Urgency(self.urgency)]
+        self.open_rank = 1 if self.status == CaseStatus.CLOSED else 0
         super().save(*args, **kwargs)
 
 
@@ -169,6 +184,8 @@ class CaseEvent(models.Model):
         ESCALATION = "escalation", _("Escalation")
         LINKAGE = "linkage", _("Same person")
         NOTE = "note", _("Note")
+        ASSIGNMENT = "assignment", _("Assignment")
+        ATTACHMENT = "attachment", _("Attachment")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -228,3 +245,71 @@ class Consent(models.Model):
         ordering = ["-recorded_at", "-id"]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
+
+
+class CaseSeen(models.Model):
+    """When a user last opened a case page: the worklist marks cases changed since then."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "case"], name="one_seen_per_user_case")]
+
+
+class SavedFilter(models.Model):
+    """A user's named worklist filter (the query string of the worklist)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="one_saved_filter_per_name")]
+
+
+class CaseNote(models.Model):
+    """A note on a case by a professional of an involved organisation. The text is encrypted at rest."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    text = EncryptedTextField(_("note"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "-created_at"])]
+
+
+class CaseAttachment(models.Model):
+    """A file on a case (``cases.attachments`` checks size, type and viruses). The name is encrypted; the
+    content lives encrypted in ``CaseAttachmentContent`` so lists never load it."""
+
+    class ScanStatus(models.TextChoices):
+        CLEAN = "clean", _("Checked for viruses: clean")
+        NOT_SCANNED = "not_scanned", _("Not checked for viruses")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    filename = EncryptedTextField(_("file name"))
+    kind = models.CharField(max_length=8)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    scan_status = models.CharField(max_length=16, choices=ScanStatus.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "-created_at"])]
+
+
+class CaseAttachmentContent(models.Model):
+    attachment = models.OneToOneField(CaseAttachment, on_delete=models.CASCADE, primary_key=True,
+                                      related_name="content")
+    data = EncryptedBytesField()

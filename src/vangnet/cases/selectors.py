@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from vangnet.accounts.models import Role
 from vangnet.cases.access import visible_cases
 from vangnet.cases.deadlines import next_deadline_expression, with_next_deadline
-from vangnet.cases.models import Case, CaseEvent, CaseStatus, Involvement, Urgency
+from vangnet.cases.models import Case, CaseEvent, CaseSeen, CaseStatus, Involvement, Urgency
 from vangnet.signals.models import Signal
 
 SORTS = {
-    "urgency": ("urgency_rank", "-opened_at"),
+    "urgency": ("open_rank", "urgency_rank", "-opened_at"),
     "newest": ("-opened_at",),
     "oldest": ("opened_at",),
     "updated": ("-updated_at",),
@@ -31,6 +31,7 @@ class WorklistFilter:
     form: str = ""
     municipality: str = ""
     q: str = ""
+    assigned: str = ""  # "" | mine | unassigned
     sort: str = "urgency"
     deadline: str = ""
     scope: str = "lead"  # lead | involved | all (national)
@@ -49,6 +50,7 @@ class WorklistFilter:
         if f.urgency not in Urgency.values:
             f.urgency = ""
         f.deadline = params.get("deadline") if params.get("deadline") in DEADLINE_FILTERS else ""
+        f.assigned = params.get("assigned") if params.get("assigned") in {"mine", "unassigned"} else ""
         return f
 
     def querystring(self) -> str:
@@ -90,8 +92,15 @@ def worklist(user: Any, f: WorklistFilter) -> tuple[QuerySet[Case], dict[str, in
         cases = cases.filter(Q(signals__forms__code=f.form) | Q(signals__forms__parent_id=f.form)).distinct()
     if f.municipality:
         cases = cases.filter(municipality_id=f.municipality)
+    if f.assigned == "mine":
+        cases = cases.filter(assigned_to_id=user.pk)
+    elif f.assigned == "unassigned":
+        cases = cases.filter(assigned_to__isnull=True)
     if f.q:
-        cases = cases.filter(reference__icontains=f.q)
+        # a case number or a signal number (both are codes, never personal data)
+        term = f.q.upper()
+        cases = cases.filter(Q(reference__icontains=term)
+                             | Exists(Signal.objects.filter(case_id=OuterRef("pk"), reference__icontains=term)))
     if f.deadline:
         import datetime
 
@@ -112,12 +121,28 @@ def worklist(user: Any, f: WorklistFilter) -> tuple[QuerySet[Case], dict[str, in
     total = counts.get(f.status, 0) if f.status else sum(counts.values())
     if f.status:
         cases = cases.filter(status=f.status)
-    cases = with_next_deadline(cases).select_related("municipality", "lead_organisation").prefetch_related(
+    cases = with_last_change(with_next_deadline(cases), user).select_related(
+        "municipality", "lead_organisation", "assigned_to")
+    cases = cases.prefetch_related(
         Prefetch("signals", queryset=Signal.objects.only("pk", "case_id").prefetch_related("forms"),
                  to_attr="signal_list")
     ).order_by(*SORTS[f.sort], "pk")
     # the per-status counts above already count these cases: the paginator reuses them (one query less)
     return _with_known_count(cases, total), {s: counts.get(s, 0) for s in CaseStatus.values}
+
+
+def with_last_change(cases: QuerySet[Case], user: Any) -> QuerySet[Case]:
+    """Annotate ``seen_at`` (when the user last opened the case page) and ``last_change_at`` (the latest
+    timeline line written by someone else). One correlated subquery each, on indexed columns."""
+    seen = CaseSeen.objects.filter(case_id=OuterRef("pk"), user_id=user.pk).values("seen_at")[:1]
+    last = (CaseEvent.objects.filter(case_id=OuterRef("pk")).exclude(actor_id=user.pk)
+            .order_by("-at").values("at")[:1])
+    return cases.annotate(seen_at=Subquery(seen), last_change_at=Subquery(last))
+
+
+def changed_since_seen(case: Any) -> bool:
+    seen, last = getattr(case, "seen_at", None), getattr(case, "last_change_at", None)
+    return seen is not None and last is not None and last > seen
 
 
 def case_forms(case: Case) -> list[Any]:
@@ -146,3 +171,26 @@ def case_page(case: Case, sections: frozenset[str] | None = None) -> dict[str, A
         "involvements": list(Involvement.objects.active().filter(case=case).select_related("organisation")),
         "consents": list(case.consents.all()),
     }
+
+
+def case_notes(case: Case) -> list[Any]:
+    from vangnet.cases.models import CaseNote
+
+    return list(CaseNote.objects.filter(case=case).select_related("author", "organisation")[:100])
+
+
+def case_viewers(case: Case, limit: int = 25) -> list[Any]:
+    """Who read this case most recently, from the processing log (for the lead organisation's panel)."""
+    from vangnet.audit.models import Action, ProcessingLogEntry
+
+    return list(
+        ProcessingLogEntry.objects.filter(subject_pseudonym=case.pseudonym, action=Action.READ)
+        .exclude(activity__code="processing_log_review")
+        .select_related("actor", "organisation", "activity").order_by("-at")[:limit]
+    )
+
+
+def case_attachments(case: Case) -> list[Any]:
+    from vangnet.cases.models import CaseAttachment
+
+    return list(CaseAttachment.objects.filter(case=case).select_related("uploaded_by", "organisation")[:100])

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vangnet.accounts.models import Organisation, OrganisationType
 from vangnet.audit.models import Action
@@ -127,7 +128,8 @@ def change_status(case_id: int, to_status: str, *, actor: Any, reason: str = "",
             case.closed_at, case.close_reason = now, reason
         else:
             case.closed_at, case.close_reason = None, ""
-        case.save(update_fields=["status", "updated_at", "closed_at", "close_reason", "urgency_rank"])
+        case.save(update_fields=["status", "updated_at", "closed_at", "close_reason", "urgency_rank",
+                                 "open_rank"])
         add_event(case, CaseEvent.Kind.STATUS,
                   _("Status changed from “%(from)s” to “%(to)s”")
                   % {"from": CaseStatus(old["status"]).label, "to": CaseStatus(to_status).label},
@@ -155,3 +157,125 @@ def record_consent(case: Case, *, purpose: str, status: str, obtained_by: str, o
                    fields=["purpose", "status", "obtained_by", "obtained_on", "method"])
     return consent
 
+
+
+# --- the caseload: assignment, last seen, notes, saved filters ---------------------------------------
+
+
+class AssignmentRefused(Exception):
+    pass
+
+
+def assignable_users(case: Case) -> Any:
+    """The named coordinators a case can be assigned to: active care coordinators of the lead organisation."""
+    from vangnet.accounts.models import Role, User
+
+    return User.objects.filter(organisation_id=case.lead_organisation_id, role=Role.CARE_COORDINATOR,
+                               is_active=True).order_by("first_name", "last_name", "username")
+
+
+def assign(case_id: int, assignee: Any, *, actor: Any) -> Case:
+    """Assign a case to a care coordinator of its lead organisation (``assignee=None`` unassigns).
+
+    Lock the row, write the timeline line and the processing log; the assignee is told after commit when
+    someone else assigned the case to them.
+    """
+    from vangnet.accounts.models import Role
+
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        if actor.role != Role.CARE_COORDINATOR or actor.organisation_id != case.lead_organisation_id:
+            raise AssignmentRefused(_("Only a care coordinator of the lead organisation can assign this case."))
+        if assignee is not None and not assignable_users(case).filter(pk=assignee.pk).exists():
+            raise AssignmentRefused(_("This person is not a care coordinator of the lead organisation."))
+        old = case.assigned_to_id
+        if old == (assignee.pk if assignee else None):
+            return case
+        now = timezone.now()
+        case.assigned_to, case.assigned_at, case.updated_at = assignee, now if assignee else None, now
+        case.save(update_fields=["assigned_to", "assigned_at", "updated_at", "urgency_rank", "open_rank"])
+        if assignee is None:
+            add_event(case, CaseEvent.Kind.ASSIGNMENT, gettext_noop("Case unassigned"), {},
+                      actor=actor, organisation=actor.organisation, at=now)
+        else:
+            add_event(case, CaseEvent.Kind.ASSIGNMENT, gettext_noop("Case assigned to %(name)s"),
+                      {"name": assignee.display_name}, actor=actor, organisation=actor.organisation, at=now)
+        log_processing("case_management", Action.UPDATE, subject=case, obj=case, fields=["assigned_to"],
+                       changes={"assigned_to": {"old": old, "new": assignee.pk if assignee else None}})
+        if assignee is not None:
+            from vangnet.cases.events import case_assigned
+
+            case_pk, assignee_pk, actor_pk = case.pk, assignee.pk, actor.pk
+            transaction.on_commit(lambda: case_assigned.send(sender=Case, case_id=case_pk, assignee_id=assignee_pk,
+                                                             actor_id=actor_pk))
+    return case
+
+
+def mark_seen(user: Any, case: Case, *, at: Any = None) -> None:
+    """Remember that ``user`` opened the case page now (for "changed since you last looked")."""
+    from vangnet.cases.models import CaseSeen
+
+    # one upsert, the same single query on a first and on a later visit
+    CaseSeen.objects.bulk_create([CaseSeen(user=user, case=case, seen_at=at or timezone.now())],
+                                 update_conflicts=True, unique_fields=["user", "case"], update_fields=["seen_at"])
+
+
+def add_note(case: Case, *, text: str, actor: Any) -> Any:
+    from vangnet.cases.models import CaseNote
+
+    text = text.strip()
+    if not text:
+        raise ValueError("empty note")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        now = timezone.now()
+        note = CaseNote.objects.create(case=locked, author=actor, organisation=actor.organisation, text=text[:5000],
+                                       created_at=now)
+        locked.updated_at = now
+        locked.save(update_fields=["updated_at", "urgency_rank", "open_rank"])
+        add_event(locked, CaseEvent.Kind.NOTE, gettext_noop("Note added"), {}, actor=actor,
+                  organisation=actor.organisation, at=now)
+        log_processing("case_management", Action.CREATE, subject=locked, obj=note, fields=["note"])
+    return note
+
+
+def save_filter(user: Any, name: str, query: str) -> Any:
+    from vangnet.cases.models import SavedFilter
+
+    saved, _created = SavedFilter.objects.update_or_create(user=user, name=name.strip()[:60],
+                                                            defaults={"query": query[:500]})
+    return saved
+
+
+def delete_filter(user: Any, filter_id: int) -> int:
+    from vangnet.cases.models import SavedFilter
+
+    return SavedFilter.objects.filter(user=user, pk=filter_id).delete()[0]
+
+
+def add_attachment(case: Case, *, name: str, data: bytes, actor: Any) -> Any:
+    """Check (size, sniffed type, virus scan) and store an attachment encrypted. Raises
+    ``attachments.AttachmentRefused`` with a plain-language reason; nothing is stored then."""
+    import hashlib
+    import os
+
+    from vangnet.cases import attachments
+    from vangnet.cases.models import CaseAttachment, CaseAttachmentContent
+
+    name = os.path.basename(name.replace("\\", "/")).strip()[:200] or "bestand"
+    checked = attachments.check(name, data)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        now = timezone.now()
+        attachment = CaseAttachment.objects.create(
+            case=locked, uploaded_by=actor, organisation=actor.organisation, filename=name, kind=checked.kind,
+            content_type=checked.content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+            scan_status=checked.scan.status, created_at=now)
+        CaseAttachmentContent.objects.create(attachment=attachment, data=data)
+        locked.updated_at = now
+        locked.save(update_fields=["updated_at", "urgency_rank", "open_rank"])
+        add_event(locked, CaseEvent.Kind.ATTACHMENT, gettext_noop("Attachment added (%(kind)s)"),
+                  {"kind": checked.kind.upper()}, actor=actor, organisation=actor.organisation, at=now)
+        log_processing("case_management", Action.CREATE, subject=locked, obj=attachment,
+                       fields=["attachment", "filename"])
+    return attachment

@@ -87,3 +87,20 @@ class EncryptedJSONField(EncryptedTextField):
 
 def encrypted_fields(model: type[models.Model]) -> list[EncryptedTextField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+
+
+class EncryptedBytesField(EncryptedTextField):
+    """Binary content (an uploaded file) stored encrypted: base64 inside the Fernet token, so the key
+    rotation (``core.rotation``) re-encrypts it like every other encrypted value."""
+
+    description = "Bytes encrypted at rest"
+
+    def serialise(self, value: Any) -> str:
+        import base64
+
+        return base64.b64encode(bytes(value)).decode("ascii")
+
+    def deserialise(self, text: str) -> bytes:
+        import base64
+
+        return base64.b64decode(text)

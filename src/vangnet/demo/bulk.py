@@ -208,7 +208,8 @@ class BulkLoader:
                 urgency = Urgency.ACUTE
         rows.cases.append(Case(
             id=case_id, reference=f"VN-{opened.year}-{case_id:06d}", status=status, urgency=urgency,
-            urgency_rank=URGENCY_ORDER[Urgency(urgency)], lead_organisation_id=lead.pk,
+            urgency_rank=URGENCY_ORDER[Urgency(urgency)], open_rank=int(status == CaseStatus.CLOSED),
+            lead_organisation_id=lead.pk,
             municipality_id=first.municipality.pk, region_id=first.municipality.police_unit_id,
             opened_at=opened, updated_at=updated, closed_at=closed_at, close_reason=close_reason,
             signal_count=len(planned.signals), is_minor=is_minor,

@@ -65,3 +65,15 @@ def mark_read(user: User, notification_ids: Iterable[int] | None = None) -> int:
     if notification_ids is not None:
         qs = qs.filter(pk__in=list(notification_ids))
     return qs.update(read_at=timezone.now())
+
+
+def set_preferences(user: User, choices: dict[str, tuple[bool, bool]]) -> None:
+    """Store the user's choice per kind: ``{code: (in_app, by_email)}``. Unknown codes are ignored."""
+    with transaction.atomic():
+        for code, (in_app, by_email) in choices.items():
+            try:
+                kinds.get(code)
+            except LookupError:
+                continue
+            NotificationPreference.objects.update_or_create(user=user, kind=code,
+                                                            defaults={"in_app": in_app, "by_email": by_email})

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -116,7 +117,27 @@ def _render_detail(request: HttpRequest, handover: Handover, *, decline_form: An
         "history": list(handover.history.select_related("organisation")),
         "actions": actions, "is_recipient": "recipient" in roles,
         "decline_form": decline_form or DeclineForm(prefix="decline"), "revoke_form": RevokeForm(prefix="revoke"),
+        "ended_reason": _ended_reason(handover),
     }, status=status)
+
+
+def _ended_reason(handover: Handover) -> str | None:
+    """For an ended handover (revoked, completed): the reason given, "" without one; None while it runs."""
+    if handover.status not in (HandoverStatus.REVOKED, HandoverStatus.COMPLETED):
+        return None
+    change = handover.history.filter(to_status=handover.status).order_by("-at").first()
+    return change.reason if change else ""
+
+
+def ended_handover_url(user: Any, reference: str) -> str | None:
+    """Where a former recipient lands instead of "page not found": its ended handover of that case."""
+    organisation_id = getattr(user, "organisation_id", None)
+    if not organisation_id:
+        return None
+    handover = (Handover.objects.filter(case__reference=reference, recipient_id=organisation_id,
+                                        status__in=(HandoverStatus.REVOKED, HandoverStatus.COMPLETED))
+                .order_by("-updated_at").first())
+    return reverse("sharing:detail", args=[handover.public_id]) if handover else None
 
 
 @login_required
@@ -151,7 +172,13 @@ def handover_action(request: HttpRequest, public_id: str, action: str) -> HttpRe
 @login_required
 def shared_case(request: HttpRequest, reference: str) -> HttpResponse:
     """The case as a handover recipient may see it: only the fields the policy allows are rendered."""
-    access = get_case_or_404(request.user, reference)
+    try:
+        access = get_case_or_404(request.user, reference)
+    except Http404:
+        ended = ended_handover_url(request.user, reference)
+        if ended:
+            return redirect(ended)
+        raise
     if access.basis != "involvement:handover":
         return redirect("cases:detail", reference)
     user: Any = request.user

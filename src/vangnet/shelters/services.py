@@ -25,6 +25,7 @@ from vangnet.audit.services import log_processing
 from vangnet.cases import services as case_services
 from vangnet.cases.models import Case, CaseEvent, CaseStatus, InvolvementRole
 from vangnet.cases.transitions import is_allowed
+from vangnet.shelters import events
 from vangnet.shelters.models import (
     OPEN_REQUEST_STATUSES,
     ClaimKind,
@@ -387,7 +388,24 @@ def _expire(placement_id: int, now: datetime.datetime) -> bool:
     notify(req.requesting_organisation_id, NotificationKind.HOLD_EXPIRED,
            _("The reservation for case %(case)s expired without an answer. Choose another place.")
            % {"case": req.case.reference}, request=req, placement=placement)
+    placement_id = placement.pk
+    transaction.on_commit(lambda: events.hold_expired.send(sender=Placement, placement_id=placement_id))
     return True
+
+
+def remind_expiring_holds(now: datetime.datetime | None = None) -> int:
+    """Tell (after commit, through ``events.hold_expiring``) about every hold that lapses within
+    ``settings.PLACEMENT_HOLD_REMINDER_MINUTES``. Receivers keep it idempotent (one reminder per hold)."""
+    now = now or timezone.now()
+    soon = now + datetime.timedelta(minutes=settings.PLACEMENT_HOLD_REMINDER_MINUTES)
+    ids = list(Placement.objects.filter(status=PlacementStatus.HELD, held_until__gte=now, held_until__lte=soon)
+               .values_list("pk", flat=True))
+    def send() -> None:
+        for placement_id in ids:
+            events.hold_expiring.send(sender=Placement, placement_id=placement_id)
+
+    transaction.on_commit(send)
+    return len(ids)
 
 
 def release_expired_holds(now: datetime.datetime | None = None) -> int:
@@ -589,6 +607,7 @@ def housekeeping(now: datetime.datetime | None = None) -> dict[str, int]:
     """Everything the background tasks do, in one call (the cron command)."""
     now = now or timezone.now()
     return {
+        "holds_reminded": remind_expiring_holds(now),
         "holds_released": release_expired_holds(now),
         "blocks_lifted": lift_ended_blocks(timezone.localdate(now)),
         "escalated": escalate_overdue(now),

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from vangnet.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("badge/", views.badge, name="badge"),
+    path("read/", views.mark_read, name="mark_read"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("<int:pk>/", views.open_notification, name="open"),
+]
