@@ -11,6 +11,7 @@ from vangnet.audit.context import processing_context
 from vangnet.audit.models import ProcessingLogEntry
 from vangnet.cases.models import Case, CaseEvent
 from vangnet.regions.models import Municipality
+from vangnet.signals.models import Indicator
 from vangnet.signals.services import register_signal
 from vangnet.triage import services
 from vangnet.triage.models import Triage, Trigger
@@ -21,6 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _register(cast: Any, **overrides: Any) -> Any:
+    # indicators that raise no urgency of their own (no violence, no deprivation of liberty)
+    overrides.setdefault("indicators", list(Indicator.objects.filter(
+        code__in=["general.no_identity_documents", "general.someone_speaks_for_them"])))
     with processing_context(actor=cast.reporter):
         return register_signal(signal_input(**overrides), organisation=cast.reporter.organisation, actor=cast.reporter)
 
@@ -99,13 +103,14 @@ def test_override_with_reason_is_kept_and_counted(cast: Any, registered_signal: 
     case.refresh_from_db()
     assert case.urgency == "acute"
     assert row.overridden and set(row.overridden_parts) == {"urgency", "needs"}
-    assert row.computed_urgency == "regular"
+    # the shared test signal ticks "cannot come and go freely": the rules computed urgent
+    assert row.computed_urgency == "urgent"
     current = current_triage(case)
     assert current is not None and current.overridden and current.urgency == "acute"
     stats = statistics()
     assert stats.totals == {"triages": 1, "overrides": 1, "cases_overridden": 1}
     row_stats = stats.by_version_urgency[0]
-    assert (row_stats["urgency"], row_stats["triages"], row_stats["overrides"]) == ("regular", 1, 1)
+    assert (row_stats["urgency"], row_stats["triages"], row_stats["overrides"]) == ("urgent", 1, 1)
     assert stats.urgency_changes[0]["count"] == 1
     assert stats.override_parts == {"urgency": 1, "needs": 1}
 

@@ -50,13 +50,18 @@ def signal_facts(case: Case, recorded: Mapping[str, Any] | None = None, recorded
     In danger now: any signal said so, unless the care coordinator checked since and found no danger
     (then only signals after that check count); a check that found danger keeps it acute.
     """
-    signals = list(Signal.objects.filter(case=case).prefetch_related("forms", "languages").order_by("submitted_at"))
+    signals = list(Signal.objects.filter(case=case).prefetch_related("forms", "languages", "indicators")
+                   .order_by("submitted_at"))
     forms: set[str] = set()
     languages: set[str] = set()
+    indicators: set[str] = set()
     for s in signals:
         for f in s.forms.all():
             forms.add(f.parent_id or f.code)
         languages.update(lang.pk for lang in s.languages.all())
+        indicators.update(i.pk for i in s.indicators.all())
+    # the newest signal that names a nationality decides (a later signal may correct an earlier one)
+    nationality = next((s.nationality_id for s in reversed(signals) if s.nationality_id), None)
     check = (recorded or {}).get(DANGER_CHECK, "unknown")
     if check == "yes":
         danger = True
@@ -73,6 +78,8 @@ def signal_facts(case: Case, recorded: Mapping[str, Any] | None = None, recorded
         "lvb": _tristate(s.has_lvb for s in signals),
         "multiple_problems": _tristate(s.has_multiple_problems for s in signals),
         "language_barrier": "unknown" if not languages else ("no" if "nl" in languages else "yes"),
+        "citizenship": rs.citizenship(nationality),
+        **{name: bool(codes & indicators) for name, codes in rs.indicator_facts.items()},
     }
 
 
