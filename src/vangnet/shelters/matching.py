@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, overload
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.core.reference_data import read_csv, read_yaml
@@ -112,6 +113,7 @@ SCORE_LABELS = {
 
 LEAD_MESSAGES = {
     "points": _("%(criterion)s: %(points)s points more"),
+    "behind": _("but %(criterion)s: %(points)s points less"),
     "tie_free": _("Same score; more free places (%(a)s against %(b)s)"),
     "tie_name": _("Same score and free places; listed by name"),
 }
@@ -152,10 +154,17 @@ class Lead(NamedTuple):
 
     @property
     def text(self) -> str:
-        return str(LEAD_MESSAGES[self.code]) % dict(self.params) if self.params else str(LEAD_MESSAGES[self.code])
+        params = {k: format_points(v) if isinstance(v, float) else v for k, v in self.params}
+        return str(LEAD_MESSAGES[self.code]) % params if params else str(LEAD_MESSAGES[self.code])
 
     def __str__(self) -> str:
         return self.text
+
+
+def format_points(value: float) -> str:
+    """Points in the reader's number format, without trailing zeros (2, 1,5 or 0,23 in Dutch)."""
+    value = round(value, 2)
+    return number_format(int(value) if value.is_integer() else value, decimal_pos=None)
 
 
 @lru_cache(maxsize=1)
@@ -425,8 +434,8 @@ def total(parts: Iterable[ScorePart]) -> float:
 
 
 def lead_reasons(first: Match, second: Match) -> list[Lead]:
-    """Why ``first`` ranks directly above ``second``: the criteria where it scores more (largest first), or
-    the tie-break that decided."""
+    """Why ``first`` ranks directly above ``second``: the criteria where it scores more (largest first), then
+    those where it scores less (the trade-off), or the tie-break that decided."""
     mine: dict[str, float] = {}
     theirs: dict[str, float] = {}
     for part in first.breakdown:
@@ -436,16 +445,14 @@ def lead_reasons(first: Match, second: Match) -> list[Lead]:
     ahead = sorted(((round(points - theirs.get(code, 0.0), 2), code) for code, points in mine.items()
                     if round(points - theirs.get(code, 0.0), 2) > 0), key=lambda item: -item[0])
     if first.score > second.score and ahead:
-        return [Lead("points", (("criterion", str(SCORE_LABELS[code])), ("points", _points(diff))))
-                for diff, code in ahead]
+        behind = sorted(((round(points - mine.get(code, 0.0), 2), code) for code, points in theirs.items()
+                         if round(points - mine.get(code, 0.0), 2) > 0), key=lambda item: -item[0])
+        return ([Lead("points", (("criterion", str(SCORE_LABELS[code])), ("points", diff))) for diff, code in ahead]
+                + [Lead("behind", (("criterion", str(SCORE_LABELS[code]).lower()), ("points", diff)))
+                   for diff, code in behind])
     if first.candidate.free != second.candidate.free:
         return [Lead("tie_free", (("a", first.candidate.free), ("b", second.candidate.free)))]
     return [Lead("tie_name")]
-
-
-def _points(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text
 
 
 def rank(needs: Needs, candidates: Iterable[Candidate],

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,7 +27,7 @@ from vangnet.shelters.forms import (
     LocationForm,
     PlacementRequestForm,
 )
-from vangnet.shelters.matching import EXCLUSION_LABELS, lead_reasons
+from vangnet.shelters.matching import EXCLUSION_LABELS, format_points, lead_reasons
 from vangnet.shelters.models import (
     Notification,
     PlaceBlock,
@@ -267,13 +266,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _explained(match: Any, below: Any) -> dict[str, Any]:
     """A fitting place with its score per criterion and why it ranks above the next place."""
-    return {"m": match, "score": _points(match.score),
-            "breakdown": [{"label": p.label, "points": _points(p.points)} for p in match.breakdown],
+    return {"m": match, "score": format_points(match.score),
+            "breakdown": [{"label": p.label, "points": format_points(p.points)} for p in match.breakdown],
             "lead": [str(r) for r in lead_reasons(match, below)] if below is not None else []}
-
-
-def _points(value: float) -> str:
-    return number_format(round(value, 2), decimal_pos=None)
 
 
 def _advice_text(req: Any) -> dict[str, Any]:
