@@ -124,3 +124,33 @@ def test_current_triage_for_placement(cast: Any) -> None:
     assert {"safe_shelter", "child_care"} <= set(current.needs)
     assert current.urgency == "urgent"
     assert current_triage(case.pk) == current
+
+
+def test_nationality_and_residence_on_the_signal_decide_the_route(cast: Any) -> None:
+    from vangnet.core.models import Country
+
+    romanian = _register(cast, nationality=Country.objects.get(pk="RO")).case
+    nigerian = _register(cast, nationality=Country.objects.get(pk="NG"), residence_status="none").case
+    unknown = _register(cast, nationality=None).case
+    routes = {name: current_triage(case).route for name, case in
+              (("ro", romanian), ("ng", nigerian), ("unknown", unknown))}
+    assert "eu_free_movement" in routes["ro"] and "clarify_residence" not in routes["ro"]
+    assert "reflection_period" not in routes["ro"]
+    assert "reflection_period" in routes["ng"] and "clarify_residence" not in routes["ng"]
+    assert "clarify_residence" in routes["unknown"]
+    # "unknown" on the triage form does not erase the signal's residence status; a known answer corrects it
+    services.triage_case(nigerian, actor=cast.coordinator, trigger=Trigger.FACTS,
+                         recorded_facts={"residence_status": "unknown"})
+    assert "reflection_period" in current_triage(nigerian).route
+    services.triage_case(nigerian, actor=cast.coordinator, trigger=Trigger.FACTS,
+                         recorded_facts={"residence_status": "dublin"})
+    route = current_triage(nigerian).route
+    assert "dublin_assessment" in route and "reflection_period" not in route
+
+
+def test_violence_indicator_on_the_signal_raises_urgency(cast: Any) -> None:
+    violent = list(Indicator.objects.filter(code="general.threats_or_violence"))
+    case = _register(cast, indicators=violent).case
+    case.refresh_from_db()
+    assert case.urgency == "urgent"
+    assert "violence" in current_triage(case).risk_factors

@@ -129,7 +129,12 @@ def facts_view(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, _("The triage facts are saved and the triage is updated."))
             return redirect("cases:detail", reference)
     else:
-        initial = dict(current.recorded_facts) if current else {}
+        initial: dict[str, Any] = {}
+        if current:
+            # what the signals told (e.g. the residence status), then what the care coordinator recorded
+            triage_facts = {n for n, f in current_rules().facts.items() if f.source == "triage"}
+            initial = {k: v for k, v in current.result.get("facts", {}).items() if k in triage_facts}
+            initial.update(current.recorded_facts)
         form = TriageFactsForm(initial=initial)
         log_processing("triage", Action.READ, subject=case, obj=current or case,
                        fields=sorted(current.recorded_facts) if current else [])
