@@ -50,6 +50,7 @@ def test_matches_are_explained_in_dutch(new_context: Any, cast: Any, provider: A
     expect(triage).not_to_contain_text("Verblijfsstatus uitzoeken")
     expect(triage).to_contain_text("Geweld of bedreiging")
     expect(page.locator("main code")).to_have_count(0)  # no rule ids
+    triage.screenshot(path=str(screenshot_dir / "triage-panel-eu-citizen.png"))
     page.goto(f"/shelters/cases/{romanian_case.reference}/request/")
     expect(page.locator("input[name=place_types][value=cosm]")).to_be_checked()  # the triage advice
     expect(page.locator("input[name=place_types][value=omm]")).not_to_be_checked()
