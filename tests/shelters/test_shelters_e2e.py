@@ -32,8 +32,9 @@ def acute_case(cast: Any) -> Any:
 
 def test_acute_placement_flow_in_the_browser(page: Any, cast: Any, intake: Any, provider: Any,
                                              other_provider: Any, acute_case: Any) -> None:
-    make_location(provider, "Huis Noord", "GM0014", places=2)
-    make_location(other_provider, "Huis Amstel", "GM0363", address="Amstelgracht 1, Amsterdam")
+    # COSM places: the type the triage advises for this adult without multiple problems
+    make_location(provider, "Huis Noord", "GM0014", places=2, place_type="cosm")
+    make_location(other_provider, "Huis Amstel", "GM0363", address="Amstelgracht 1, Amsterdam", place_type="cosm")
 
     # the care coordinator asks for a place from the case page
     login(page, cast.coordinator.username)
@@ -51,8 +52,9 @@ def test_acute_placement_flow_in_the_browser(page: Any, cast: Any, intake: Any, 
     expect(matches).to_have_count(1)
     expect(matches.first).to_contain_text("Huis Noord")
     expect(matches.first.locator(".vn-reasons li")).not_to_have_count(0)
-    page.locator("main details.vn-details summary").click()
-    expect(page.locator("main details.vn-details")).to_contain_text("Huis Amstel")
+    left_out = page.locator("main section[aria-labelledby=h-excluded] details.vn-details")
+    left_out.locator("summary").click()
+    expect(left_out).to_contain_text("Huis Amstel")
     axe_check(page, "matches")
     matches.first.locator("button[type=submit]").click()
     page.wait_for_url(re.compile(r"/shelters/placements/\d+/$"))

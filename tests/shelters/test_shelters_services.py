@@ -78,7 +78,8 @@ def test_full_flow_request_reserve_accept_admit_discharge(placement_request: Any
     assert selectors.occupancy(location)[0]["occupied"] == 0
 
     kinds = list(CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.PLACEMENT).values_list("summary", flat=True))
-    assert len(kinds) == 5  # requested, reserved, accepted, admitted, left
+    # requested, differs from the triage advice (any type of place instead of COSM), reserved, accepted, admitted, left
+    assert len(kinds) == 6
     log = ProcessingLogEntry.objects.filter(activity__code="shelter_placement", subject_pseudonym=case.pseudonym)
     assert log.filter(action="create").count() == 2  # the request and the reservation
     assert log.filter(action="update").count() == 3  # accepted, admitted, discharged

@@ -34,8 +34,65 @@ def test_file_loads_with_version_and_sources(rs: engine.RuleSet) -> None:
     assert rs.version
     assert len(rs.rules) >= 20
     for rule in rs.rules:
-        assert rule.source in rs.sources
+        assert rule.source in rs.sources or (rule.source == engine.PRACTICE and rule.reason), rule.id
         assert rule.description["nl"] and rule.description["en"]
+    # practice is the exception, not the rule: most rules cite a document
+    assert sum(r.source == engine.PRACTICE for r in rs.rules) <= 4
+
+
+def test_a_practice_rule_without_a_reason_is_refused(raw: dict[str, Any]) -> None:
+    raw["rules"][1]["source"] = "practice"
+    raw["rules"][1].pop("reason", None)
+    with pytest.raises(RuleFileError, match="why practice"):
+        engine.parse(raw)
+
+
+def test_indicator_facts_name_indicators_of_the_signal_catalogue(rs: engine.RuleSet) -> None:
+    catalogue = yaml.safe_load((RULES_FILE.parents[2] / "signals" / "data" / "indicators.yaml").read_text("utf-8"))
+    known = {i["code"] for g in catalogue["indicator_groups"] for i in g["indicators"]}
+    for name, codes in rs.indicator_facts.items():
+        assert codes and codes <= known, (name, codes - known)
+
+
+def test_citizenship_groups_hold_the_eu_eea_and_switzerland(rs: engine.RuleSet) -> None:
+    assert len(rs.citizenship_groups["eu_eea_ch"]) == 26 + 3 + 1  # the EU without NL, IS/LI/NO, CH
+    assert rs.citizenship("RO") == rs.citizenship("no") == "eu_eea_ch"  # Norway survives YAML
+    assert rs.citizenship("NL") == "dutch"
+    assert rs.citizenship("NG") == "third_country" and rs.citizenship(None) == "unknown"
+
+
+def test_eu_citizen_gets_no_reflection_period_dublin_or_residence_question() -> None:
+    for residence in ("unknown", "none", "dublin", "asylum"):
+        steps = _route({"citizenship": "eu_eea_ch", "residence_status": residence})
+        assert "eu_free_movement" in steps
+        assert not {"reflection_period", "dublin_assessment", "clarify_residence", "asylum_reception"} & set(steps)
+    dutch = _route({"citizenship": "dutch"})
+    assert not {"reflection_period", "dublin_assessment", "clarify_residence", "eu_free_movement"} & set(dutch)
+
+
+def test_third_country_national_routes_follow_residence() -> None:
+    base = {"citizenship": "third_country"}
+    assert "clarify_residence" in _route(base)
+    assert "reflection_period" in _route({**base, "residence_status": "none"})
+    assert "dublin_assessment" in _route({**base, "residence_status": "dublin"})
+    assert "asylum_reception" in _route({**base, "residence_status": "asylum"})
+    lawful = _route({**base, "residence_status": "lawful"})
+    assert not {"reflection_period", "dublin_assessment", "clarify_residence"} & set(lawful)
+
+
+def test_violence_and_confinement_raise_urgency_and_risk() -> None:
+    violence = evaluate({"violence": True})
+    assert violence.urgency.code == "urgent" and "violence" in [o.code for o in violence.risk_factors]
+    confined = evaluate({"deprivation_of_liberty": True})
+    assert confined.urgency.code == "urgent"
+    both = evaluate({"violence": True, "deprivation_of_liberty": True})
+    assert both.urgency.code == "acute" and "safety_now" in [o.code for o in both.route]
+
+
+def test_psychiatric_needs_set_need_and_omm() -> None:
+    result = evaluate({"psychiatric": "yes"})
+    assert "psychiatric_care" in [o.code for o in result.needs]
+    assert "shelter_omm" in [o.code for o in result.route]
 
 
 @pytest.mark.parametrize("rule_id", [r.id for r in load().rules])
@@ -65,7 +122,7 @@ def test_contradiction_check_over_the_joint_space_of_exclusive_rules(rs: engine.
 def test_the_contradiction_check_finds_a_planted_contradiction(raw: dict[str, Any]) -> None:
     bad = copy.deepcopy(raw)
     bad["rules"].append({
-        "id": "planted", "description": {"nl": "x", "en": "x"}, "source": "nvm-practice",
+        "id": "planted", "description": {"nl": "x", "en": "x"}, "source": "vc-b8-3",
         "when": {"fact": "forms", "contains": "labour"}, "then": {"route": ["dublin_assessment"]},
     })
     rs = engine.parse(bad)
@@ -190,5 +247,7 @@ def test_plain_language_description(rs: engine.RuleSet) -> None:
     heading, parts = engine.describe(rs, rs.rule("adult-shelter-omm").condition, "en")
     assert heading == "all of"
     assert "Minor is no" in parts
-    nl = engine.describe(rs, rs.rule("dublin-claimant").condition, "nl")
-    assert nl == "verblijfsstatus is Dublinclaimant (ander EU-land is verantwoordelijk)"
+    heading, parts = engine.describe(rs, rs.rule("dublin-claimant").condition, "nl")
+    assert heading == "alle volgende"
+    assert parts == ["nationaliteit is een van: land buiten de EU, EER en Zwitserland, onbekend",
+                     "verblijfsstatus is Dublinclaimant (ander EU-land is verantwoordelijk)"]

@@ -11,6 +11,7 @@ from vangnet.audit.context import processing_context
 from vangnet.audit.models import ProcessingLogEntry
 from vangnet.cases.models import Case, CaseEvent
 from vangnet.regions.models import Municipality
+from vangnet.signals.models import Indicator
 from vangnet.signals.services import register_signal
 from vangnet.triage import services
 from vangnet.triage.models import Triage, Trigger
@@ -21,6 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _register(cast: Any, **overrides: Any) -> Any:
+    # indicators that raise no urgency of their own (no violence, no deprivation of liberty)
+    overrides.setdefault("indicators", list(Indicator.objects.filter(
+        code__in=["general.no_identity_documents", "general.someone_speaks_for_them"])))
     with processing_context(actor=cast.reporter):
         return register_signal(signal_input(**overrides), organisation=cast.reporter.organisation, actor=cast.reporter)
 
@@ -99,13 +103,14 @@ def test_override_with_reason_is_kept_and_counted(cast: Any, registered_signal: 
     case.refresh_from_db()
     assert case.urgency == "acute"
     assert row.overridden and set(row.overridden_parts) == {"urgency", "needs"}
-    assert row.computed_urgency == "regular"
+    # the shared test signal ticks "cannot come and go freely": the rules computed urgent
+    assert row.computed_urgency == "urgent"
     current = current_triage(case)
     assert current is not None and current.overridden and current.urgency == "acute"
     stats = statistics()
     assert stats.totals == {"triages": 1, "overrides": 1, "cases_overridden": 1}
     row_stats = stats.by_version_urgency[0]
-    assert (row_stats["urgency"], row_stats["triages"], row_stats["overrides"]) == ("regular", 1, 1)
+    assert (row_stats["urgency"], row_stats["triages"], row_stats["overrides"]) == ("urgent", 1, 1)
     assert stats.urgency_changes[0]["count"] == 1
     assert stats.override_parts == {"urgency": 1, "needs": 1}
 
@@ -119,3 +124,33 @@ def test_current_triage_for_placement(cast: Any) -> None:
     assert {"safe_shelter", "child_care"} <= set(current.needs)
     assert current.urgency == "urgent"
     assert current_triage(case.pk) == current
+
+
+def test_nationality_and_residence_on_the_signal_decide_the_route(cast: Any) -> None:
+    from vangnet.core.models import Country
+
+    romanian = _register(cast, nationality=Country.objects.get(pk="RO")).case
+    nigerian = _register(cast, nationality=Country.objects.get(pk="NG"), residence_status="none").case
+    unknown = _register(cast, nationality=None).case
+    routes = {name: current_triage(case).route for name, case in
+              (("ro", romanian), ("ng", nigerian), ("unknown", unknown))}
+    assert "eu_free_movement" in routes["ro"] and "clarify_residence" not in routes["ro"]
+    assert "reflection_period" not in routes["ro"]
+    assert "reflection_period" in routes["ng"] and "clarify_residence" not in routes["ng"]
+    assert "clarify_residence" in routes["unknown"]
+    # "unknown" on the triage form does not erase the signal's residence status; a known answer corrects it
+    services.triage_case(nigerian, actor=cast.coordinator, trigger=Trigger.FACTS,
+                         recorded_facts={"residence_status": "unknown"})
+    assert "reflection_period" in current_triage(nigerian).route
+    services.triage_case(nigerian, actor=cast.coordinator, trigger=Trigger.FACTS,
+                         recorded_facts={"residence_status": "dublin"})
+    route = current_triage(nigerian).route
+    assert "dublin_assessment" in route and "reflection_period" not in route
+
+
+def test_violence_indicator_on_the_signal_raises_urgency(cast: Any) -> None:
+    violent = list(Indicator.objects.filter(code="general.threats_or_violence"))
+    case = _register(cast, indicators=violent).case
+    case.refresh_from_db()
+    assert case.urgency == "urgent"
+    assert "violence" in current_triage(case).risk_factors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import pytest
@@ -61,8 +62,11 @@ def test_rules_page_shows_every_rule_condition_source_and_version(client: Any, c
     rs = current_rules()
     assert rs.version in html
     for rule in rs.rules:
-        assert rule.id in html
+        assert escape(rule.description["en"]) in html
+        assert f"<code>{rule.id}</code>" not in html and f">{rule.id}<" not in html  # no ids in the reader's view
+    assert "rules.yaml" not in html
     assert "Kamerstukken I 2021/22" in html
+    assert escape(rs.rule("return").reason["en"]) in html  # practice shows its reason
     assert "within 3 months" in html or "binnen 3 maanden" in html
     nav = client.get("/").content.decode()
     assert reverse("triage:rules") in nav  # the nav item for the functional admin
@@ -72,7 +76,8 @@ def test_facts_form_updates_the_triage_and_the_panel_explains(client: Any, cast:
     case = registered_signal.case
     client.force_login(cast.coordinator)
     data = {"danger_now": "unknown", "pursued": "yes", "pregnant": "no", "residence_status": "none",
-            "addiction": "unknown", "health": "unknown", "psychological": "unknown", "debts": "yes",
+            "addiction": "unknown", "health": "unknown", "psychological": "unknown", "psychiatric": "no",
+            "debts": "yes",
             "wants_return": "no", "suspected_offence": "unknown"}
     response = client.post(reverse("triage:facts", args=[case.reference]), data)
     assert response.status_code == 302
@@ -82,8 +87,10 @@ def test_facts_form_updates_the_triage_and_the_panel_explains(client: Any, cast:
     assert case.urgency == "acute"
     page = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
     assert 'id="h-triage"' in page
+    rs = current_rules()
     for rid in ("pursued", "no-lawful-residence", "debts"):
-        assert f"<code>{rid}</code>" in page
+        assert escape(rs.rule(rid).description["nl"]) in page
+        assert f"<code>{rid}</code>" not in page
     assert reverse("triage:override", args=[case.reference]) in page
 
 
@@ -106,3 +113,22 @@ def test_national_coordinator_sees_the_panel_read_only(client: Any, cast: Any, r
     page = client.get(reverse("cases:detail", args=[registered_signal.case.reference])).content.decode()
     assert 'id="h-triage"' in page
     assert reverse("triage:facts", args=[registered_signal.case.reference]) not in page
+
+
+@pytest.mark.parametrize("who, status", [
+    ("reporter", 404), ("coordinator", 404), ("analyst", 404), ("national", 200), ("admin", 200),
+])
+def test_scenarios_page_for_reviewers(client: Any, cast: Any, who: str, status: int) -> None:
+    assert _status(client, getattr(cast, who), reverse("triage:scenarios")) == status
+
+
+def test_scenarios_page_shows_every_case_in_words(client: Any, cast: Any) -> None:
+    from vangnet.triage.scenarios import current_scenarios
+
+    client.force_login(cast.national)
+    html = client.get(reverse("triage:scenarios")).content.decode()
+    assert html.count('class="utrecht-ordered-list__item vn-scenario"') == len(current_scenarios()) >= 40
+    assert escape("Roemeense vrouw in raamprostitutie") in html
+    assert "Categorale opvang slachtoffers mensenhandel (COSM)" in html
+    assert "eu_eea_ch" not in html and "shelter_cosm" not in html  # codes stay in the data
+    assert "verschilt" not in html

@@ -12,7 +12,7 @@ from vangnet.core.models import Country, Language
 from vangnet.regions.models import Municipality
 from vangnet.sharing.models import HandoverPurpose, HandoverStatus
 from vangnet.signals.input import SignalInput, validate
-from vangnet.signals.models import ExploitationForm, Gender, Indicator, SignalConsent, YesNoUnknown
+from vangnet.signals.models import ExploitationForm, Gender, Indicator, ResidenceStatus, SignalConsent, YesNoUnknown
 
 
 class CodeField(serializers.SlugRelatedField):
@@ -38,6 +38,9 @@ class PersonSerializer(serializers.Serializer):
     minor = serializers.BooleanField(default=False)
     lvb = serializers.ChoiceField(choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
     multiple_problems = serializers.ChoiceField(choices=YesNoUnknown.choices, default=YesNoUnknown.UNKNOWN)
+    residence_status = serializers.ChoiceField(
+        choices=ResidenceStatus.choices, default=ResidenceStatus.UNKNOWN,
+        help_text="As far as the reporter knows; the triage uses it for the legal route.")
     children_count = serializers.IntegerField(min_value=0, max_value=20, default=0)
     document_type = serializers.ChoiceField(choices=["", "passport", "id_card", "residence", "other"], default="")
     document_number = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
@@ -84,7 +87,8 @@ class SignalCreateSerializer(serializers.Serializer):
             given_names=p["given_names"], family_name=p["family_name"], aliases=p["aliases"],
             birth_date=p["birth_date"], document_type=p["document_type"], document_number=p["document_number"],
             estimated_age=p["estimated_age"], gender=p["gender"], nationality=p["nationality"],
-            languages=list(p["languages"]), is_minor=p["minor"], has_lvb=p["lvb"],
+            languages=list(p["languages"]), residence_status=p["residence_status"], is_minor=p["minor"],
+            has_lvb=p["lvb"],
             has_multiple_problems=p["multiple_problems"], children_count=p["children_count"],
             consent=c.get("status", SignalConsent.NOT_ASKED), consent_purposes=list(c.get("purposes", [])),
             consent_obtained_by=c.get("obtained_by", ""), consent_obtained_on=c.get("obtained_on"),

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vangnet.core.i18n import active_language
 from vangnet.core.models import Language
 from vangnet.regions.models import Municipality
 from vangnet.shelters.models import (
@@ -18,6 +19,7 @@ from vangnet.shelters.models import (
     ShelterLocation,
     Specialism,
 )
+from vangnet.triage.rules import current_rules
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -86,6 +88,9 @@ class PlacementRequestForm(forms.ModelForm):
     languages = forms.ModelMultipleChoiceField(label=_("Languages the person speaks"), required=False,
                                                queryset=Language.objects.order_by("name_en"),
                                                widget=forms.SelectMultiple(attrs={"size": 5}))
+    care_needs = forms.MultipleChoiceField(
+        label=_("Needs from the triage"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Filled in from the triage. If you change them, the difference is recorded."))
     avoid_municipalities = forms.ModelMultipleChoiceField(
         label=_("Also not in these municipalities"), required=False, queryset=Municipality.objects.order_by("name"),
         widget=forms.SelectMultiple(attrs={"size": 5}),
@@ -94,14 +99,21 @@ class PlacementRequestForm(forms.ModelForm):
     class Meta:
         model = PlacementRequest
         fields = ["urgency", "gender", "age", "is_minor", "children_count", "lvb", "addiction", "psychiatric",
-                  "multiple_problems", "wheelchair", "languages", "place_types", "specialisms",
-                  "exploitation_municipality", "avoid_region", "avoid_adjacent_regions", "avoid_municipalities"]
+                  "multiple_problems", "wheelchair", "languages", "care_needs", "place_types", "specialisms",
+                  "exploitation_municipality", "avoid_region", "avoid_adjacent_regions", "avoid_municipalities",
+                  "network_municipality"]
         widgets = {"urgency": forms.RadioSelect, "gender": forms.RadioSelect}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["exploitation_municipality"].queryset = Municipality.objects.order_by(  # type: ignore[attr-defined]
             "name")
+        self.fields["network_municipality"].queryset = Municipality.objects.order_by(  # type: ignore[attr-defined]
+            "name")
+        care_needs = self.fields["care_needs"]
+        assert isinstance(care_needs, forms.MultipleChoiceField)
+        lang = active_language()
+        care_needs.choices = [(code, text[lang]) for code, text in current_rules().needs.items()]
         self.fields["urgency"].error_messages["required"] = _("Choose how urgent the placement is.")
         self.fields["gender"].error_messages["required"] = _("Choose the person's gender, or Unknown.")
         self.fields["age"].widget.attrs.update({"min": 0, "max": 120})

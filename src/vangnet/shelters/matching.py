@@ -7,24 +7,36 @@ so the page can say why a place fits and which criterion left another one out.
 Hard criteria (a place that fails one is left out): type of place, gender, age, children, LVB,
 addiction, psychiatric care, wheelchair access, safety (not in the municipality or police region of the
 exploitation, optionally not in a neighbouring region, not in named municipalities) and a free place.
-Soft criteria (they only rank): specialism, a language the staff speak, an OMM place for someone with
-multiple problems, extra distance from the region of exploitation, and more free places.
+Soft criteria (they only rank), each worth points in the score breakdown (``ScorePart``): distance from
+the place of exploitation (km in a straight line between municipality centroids; without them: another
+police region), specialism, a language the staff speak, an OMM place for someone with multiple problems,
+closeness to the person's network, and more free places. ``lead_reasons`` says why one place ranks above
+the next.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, overload
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.core.reference_data import read_csv, read_yaml
 
 ADJACENCY_FILE = Path(__file__).resolve().parent / "data" / "region_adjacency.yaml"
 POLICE_UNITS_FILE = Path(__file__).resolve().parents[1] / "regions" / "data" / "police_units.csv"
+#: Approximate centroids of the municipalities (the main town), see docs/shelters.md.
+CENTROIDS_FILE = Path(__file__).resolve().parent / "data" / "municipality_centroids.csv"
+EARTH_RADIUS_KM = 6371.0
+#: Safety points grow with the distance from the place of exploitation up to this many km (then 3 points).
+SAFETY_FULL_KM = 150.0
+#: Network points shrink from 1.5 (same place) to 0 at this many km from the person's network.
+NETWORK_RANGE_KM = 100.0
 
 ADULT_TYPES = {
     "female": frozenset({"cosm", "omm", "women", "crisis"}),
@@ -52,6 +64,8 @@ MESSAGES = {
     "language": _("Staff speak %(language)s"),
     "omm_for_multiple": _("Shelter for multiple problems"),
     "free": _("%(free)s of %(places)s places free"),
+    "km_exploitation": _("%(km)s km from the place of exploitation (%(municipality)s), in a straight line"),
+    "km_network": _("%(km)s km from the person's network (%(municipality)s), in a straight line"),
     # why a place is left out
     "type_no": _("Type of place does not fit (%(type)s)"),
     "gender_no": _("Does not admit this gender"),
@@ -86,6 +100,25 @@ EXCLUSION_LABELS = {
 }
 
 
+#: The soft criteria in the score breakdown (``ScorePart.code``), in the order they are summed.
+SCORE_LABELS = {
+    "safety_km": _("Far from the place of exploitation"),
+    "safety_region": _("Away from the police region of the exploitation"),
+    "specialism": _("Specialism"),
+    "language": _("Staff speak the person's language"),
+    "omm": _("Shelter for multiple problems"),
+    "network": _("Close to the person's network"),
+    "free": _("Free places"),
+}
+
+LEAD_MESSAGES = {
+    "points": _("%(criterion)s: %(points)s points more"),
+    "behind": _("but %(criterion)s: %(points)s points less"),
+    "tie_free": _("Same score; more free places (%(a)s against %(b)s)"),
+    "tie_name": _("Same score and free places; listed by name"),
+}
+
+
 class Reason(NamedTuple):
     code: str
     params: tuple[tuple[str, object], ...] = ()
@@ -100,6 +133,63 @@ class Reason(NamedTuple):
 
 def reason(code: str, **params: object) -> Reason:
     return Reason(code, tuple(params.items()))
+
+
+class ScorePart(NamedTuple):
+    """Points one soft criterion gives a place."""
+
+    code: str
+    points: float
+
+    @property
+    def label(self) -> str:
+        return str(SCORE_LABELS[self.code])
+
+
+class Lead(NamedTuple):
+    """Why a place ranks above the next one."""
+
+    code: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def text(self) -> str:
+        params = {k: format_points(v) if isinstance(v, float) else v for k, v in self.params}
+        return str(LEAD_MESSAGES[self.code]) % params if params else str(LEAD_MESSAGES[self.code])
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def format_points(value: float) -> str:
+    """Points in the reader's number format, without trailing zeros (2, 1,5 or 0,23 in Dutch)."""
+    value = round(value, 2)
+    return number_format(int(value) if value.is_integer() else value, decimal_pos=None)
+
+
+@lru_cache(maxsize=1)
+def centroids() -> dict[str, tuple[float, float]]:
+    """Municipality code -> (latitude, longitude) of its main town."""
+    table = {row["cbs_code"]: (float(row["latitude"]), float(row["longitude"])) for row in read_csv(CENTROIDS_FILE)}
+    for code, (lat, lon) in table.items():
+        if not (50.7 <= lat <= 53.6 and 3.3 <= lon <= 7.3):
+            raise ValueError(f"Centroid of {code} lies outside the Netherlands: {lat}, {lon}")
+    return table
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km between two (latitude, longitude) points."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def distance_km(municipality_a: str | None, municipality_b: str | None) -> int | None:
+    """Whole km between two municipalities' centroids, or None when either is unknown."""
+    table = centroids()
+    if not municipality_a or not municipality_b or municipality_a not in table or municipality_b not in table:
+        return None
+    return round(haversine_km(table[municipality_a], table[municipality_b]))
 
 
 @dataclass(frozen=True)
@@ -122,6 +212,9 @@ class Needs:
     avoid_region: bool = True
     avoid_adjacent_regions: bool = False
     avoid_municipalities: frozenset[str] = frozenset()
+    exploitation_municipality_name: str = ""
+    network_municipality: str | None = None
+    network_municipality_name: str = ""
 
     def suitable_types(self) -> frozenset[str]:
         if self.place_types:
@@ -171,6 +264,10 @@ class Match:
     reasons: list[Reason]
     exclusions: list[Reason]
     score: float
+    breakdown: list[ScorePart] = field(default_factory=list)
+    #: km in a straight line from the place of exploitation and from the person's network (None: unknown)
+    km_from_exploitation: int | None = None
+    km_from_network: int | None = None
 
     @property
     def fits(self) -> bool:
@@ -278,29 +375,84 @@ def evaluate(needs: Needs, c: Candidate, adjacent: Mapping[str, frozenset[str]] 
           _GENDER_OK if gendered else _GENDER_UNKNOWN,
           Reason("age_ok", (("age", _shown_age(needs)), ("min", c.min_age), ("max", c.max_age)))]
     ok.extend(good for _attr, good, _bad in needed)
-    score = 0.0
     if region and c.region != region:
         if c.region in neighbours:
             ok.append(Reason("safe_region", (("region", needs.exploitation_region_name or region),)))
-            score += 1
         else:
             ok.append(_SAFE_DISTANCE)
-            score += 2
+    km_expl = distance_km(needs.exploitation_municipality, c.municipality)
+    if km_expl is not None:
+        ok.append(Reason("km_exploitation", (("km", km_expl), ("municipality", needs.exploitation_municipality_name
+                                                                   or needs.exploitation_municipality))))
     for code, label in needs.specialisms.items():
         if code in c.specialisms:
             ok.append(Reason("specialism", (("specialism", label),)))
-            score += 3
     for code, name in needs.languages.items():
         if code in c.languages:
             ok.append(Reason("language", (("language", name),)))
-            score += 2
             break
     if (needs.multiple_problems or needs.addiction or needs.psychiatric) and c.place_type == "omm":
         ok.append(_OMM_FOR_MULTIPLE)
-        score += 2
+    km_net = distance_km(needs.network_municipality, c.municipality)
+    if km_net is not None:
+        ok.append(Reason("km_network", (("km", km_net), ("municipality", needs.network_municipality_name
+                                                           or needs.network_municipality))))
     ok.append(Reason("free", (("free", c.free), ("places", c.places))))
-    score += min(c.free, 5) / 10
-    return Match(candidate=c, reasons=ok, exclusions=[], score=score)
+    parts = score_parts(needs, c.municipality, c.region, c.place_type, c.languages, c.specialisms, c.free,
+                        neighbours)
+    return Match(candidate=c, reasons=ok, exclusions=[], score=total(parts), breakdown=parts,
+                 km_from_exploitation=km_expl, km_from_network=km_net)
+
+
+def score_parts(needs: Needs, municipality: str, region: str, place_type: str, languages: frozenset[str],
+                specialisms: frozenset[str], free: int, neighbours: frozenset[str]) -> list[ScorePart]:
+    """The points of every soft criterion for a fitting place (the one scoring rule of both rankings)."""
+    parts = []
+    km = distance_km(needs.exploitation_municipality, municipality)
+    if km is not None:
+        parts.append(ScorePart("safety_km", round(min(km, SAFETY_FULL_KM) / SAFETY_FULL_KM * 3, 2)))
+    elif needs.exploitation_region and region != needs.exploitation_region:
+        parts.append(ScorePart("safety_region", 1.0 if region in neighbours else 2.0))
+    for code in needs.specialisms:
+        if code in specialisms:
+            parts.append(ScorePart("specialism", 3.0))
+    for code in needs.languages:
+        if code in languages:
+            parts.append(ScorePart("language", 2.0))
+            break
+    if (needs.multiple_problems or needs.addiction or needs.psychiatric) and place_type == "omm":
+        parts.append(ScorePart("omm", 2.0))
+    km_net = distance_km(needs.network_municipality, municipality)
+    if km_net is not None:
+        parts.append(ScorePart("network", round(max(0.0, 1 - km_net / NETWORK_RANGE_KM) * 1.5, 2)))
+    parts.append(ScorePart("free", min(free, 5) / 10))
+    return parts
+
+
+def total(parts: Iterable[ScorePart]) -> float:
+    return round(sum(p.points for p in parts), 2)
+
+
+def lead_reasons(first: Match, second: Match) -> list[Lead]:
+    """Why ``first`` ranks directly above ``second``: the criteria where it scores more (largest first), then
+    those where it scores less (the trade-off), or the tie-break that decided."""
+    mine: dict[str, float] = {}
+    theirs: dict[str, float] = {}
+    for part in first.breakdown:
+        mine[part.code] = mine.get(part.code, 0.0) + part.points
+    for part in second.breakdown:
+        theirs[part.code] = theirs.get(part.code, 0.0) + part.points
+    ahead = sorted(((round(points - theirs.get(code, 0.0), 2), code) for code, points in mine.items()
+                    if round(points - theirs.get(code, 0.0), 2) > 0), key=lambda item: -item[0])
+    if first.score > second.score and ahead:
+        behind = sorted(((round(points - mine.get(code, 0.0), 2), code) for code, points in theirs.items()
+                         if round(points - mine.get(code, 0.0), 2) > 0), key=lambda item: -item[0])
+        return ([Lead("points", (("criterion", str(SCORE_LABELS[code])), ("points", diff))) for diff, code in ahead]
+                + [Lead("behind", (("criterion", str(SCORE_LABELS[code]).lower()), ("points", diff)))
+                   for diff, code in behind])
+    if first.candidate.free != second.candidate.free:
+        return [Lead("tie_free", (("a", first.candidate.free), ("b", second.candidate.free)))]
+    return [Lead("tie_name")]
 
 
 def rank(needs: Needs, candidates: Iterable[Candidate],
@@ -336,6 +488,7 @@ ROW_FIELDS = ("capacity_id", "location_id", "location_name", "provider_name", "m
 _PLACES = ROW_FIELDS.index("places")
 _PLACE_TYPE = ROW_FIELDS.index("place_type")
 _REGION = ROW_FIELDS.index("region")
+_MUNICIPALITY = ROW_FIELDS.index("municipality")
 _LANGUAGES = ROW_FIELDS.index("languages")
 _SPECIALISMS = ROW_FIELDS.index("specialisms")
 
@@ -526,10 +679,8 @@ def rank_catalogue(needs: Needs, catalogue: Catalogue, taken: Mapping[int, int],
             full.add(i)
     leave_out("no_free_place", full)
 
-    # soft criteria: the score of every fitting place, summed in the order ``evaluate`` sums it
+    # soft criteria: the score of every fitting place, by the same rule as ``evaluate``
     neighbours = adjacent.get(region, frozenset()) if region else frozenset()
-    omm_bonus = needs.multiple_problems or needs.addiction or needs.psychiatric
-    specialisms, languages = list(needs.specialisms), list(needs.languages)
     rows = catalogue.rows
     fitting: list[int] = []
     excluded: list[int] = []
@@ -541,20 +692,9 @@ def rank_catalogue(needs: Needs, catalogue: Catalogue, taken: Mapping[int, int],
             continue
         row = rows[i]
         fitting.append(i)
-        points = 0.0
-        if region and row[_REGION] != region:
-            points += 1 if row[_REGION] in neighbours else 2
-        for code in specialisms:
-            if code in row[_SPECIALISMS]:
-                points += 3
-        for code in languages:
-            if code in row[_LANGUAGES]:
-                points += 2
-                break
-        if omm_bonus and row[_PLACE_TYPE] == "omm":
-            points += 2
         free[i] = left = max(row[_PLACES] - taken.get(row[0], 0), 0)
-        score[i] = points + min(left, 5) / 10
+        score[i] = total(score_parts(needs, row[_MUNICIPALITY], row[_REGION], row[_PLACE_TYPE], row[_LANGUAGES],
+                                     row[_SPECIALISMS], left, neighbours))
     # the catalogue is in (provider, location, capacity id) order and both sorts are stable
     fitting.sort(key=lambda i: (-score[i], -free[i]))
     excluded.sort(key=lambda i: masks[i].bit_count())

@@ -230,6 +230,15 @@ class PlacementRequest(models.Model):
     languages = models.ManyToManyField("core.Language", blank=True, related_name="+", verbose_name=_("languages"))
     place_types = models.JSONField(_("types of place"), default=list, blank=True)
     specialisms = models.JSONField(_("specialisms wanted"), default=list, blank=True)
+    #: Needs from the triage (codes of triage/data/rules.yaml `needs`), carried over and editable.
+    care_needs = models.JSONField(_("needs from the triage"), default=list, blank=True)
+    #: What the triage advised when the request was made (shelter type, needs, flags), to log the differences.
+    triage_advice = models.JSONField(default=dict, blank=True, editable=False)
+    network_municipality = models.ForeignKey(
+        "regions.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("municipality of the person's network"),
+        help_text=_("Where family, friends or other support live. Places closer by rank a little higher."),
+    )
     # --- safety
     exploitation_municipality = models.ForeignKey(
         "regions.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -258,6 +267,19 @@ class PlacementRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_REQUEST_STATUSES
+
+    @property
+    def place_type_labels(self) -> list[str]:
+        return [str(PlaceType(t).label) for t in self.place_types or () if t in PlaceType.values]
+
+    @property
+    def care_need_labels(self) -> list[str]:
+        """The needs from the triage in the reader's language."""
+        from vangnet.core.i18n import active_language
+        from vangnet.triage.rules import current_rules
+
+        needs, lang = current_rules().needs, active_language()
+        return [needs[c][lang] for c in self.care_needs or () if c in needs]
 
 
 class PlacementStatus(models.TextChoices):

@@ -41,10 +41,13 @@ PLACE_TYPE_LABELS = dict(PlaceType.choices)
 
 def needs_for(req: PlacementRequest) -> Needs:
     expl = req.exploitation_municipality
+    network = req.network_municipality
     region_name = ""
     if expl is not None:
         region_name = PoliceUnit.objects.filter(pk=expl.police_unit_id).values_list("name", flat=True).first() or ""
     return Needs(
+        exploitation_municipality_name=expl.name if expl else "",
+        network_municipality=network.pk if network else None, network_municipality_name=network.name if network else "",
         gender=req.gender, age=req.age, is_minor=req.is_minor, children_count=req.children_count, lvb=req.lvb,
         addiction=req.addiction, psychiatric=req.psychiatric, multiple_problems=req.multiple_problems,
         wheelchair=req.wheelchair,
@@ -185,12 +188,51 @@ def find_matches(req: PlacementRequest, now: datetime.datetime | None = None) ->
 # --- pre-filling a request from the case's signals -------------------------------------------------
 
 
+#: The shelter type the triage advises -> the types of place a request asks for.
+TRIAGE_PLACE_TYPES = {"cosm": [PlaceType.COSM.value], "omm": [PlaceType.OMM.value], "minor": [PlaceType.MINORS.value]}
+#: The request fields the triage advises (compared with what the requester chose, and the differences logged).
+ADVISED_FIELDS = ("place_types", "care_needs", "lvb", "addiction", "psychiatric", "multiple_problems")
+
+
+def triage_advice(case: Case) -> dict[str, Any]:
+    """What the current triage of the case advises for a placement request ({} without a triage)."""
+    from vangnet.triage.selectors import current_triage
+
+    triage = current_triage(case)
+    if triage is None:
+        return {}
+    facts = triage.facts
+    return {
+        "triage_id": triage.triage_id, "rules_version": triage.rules_version, "urgency": triage.urgency,
+        "place_types": TRIAGE_PLACE_TYPES.get(triage.shelter_type, []), "care_needs": list(triage.needs),
+        "lvb": facts.get("lvb") == "yes", "addiction": facts.get("addiction") == "yes",
+        "psychiatric": facts.get("psychiatric") == "yes" or "psychiatric_care" in triage.needs,
+        "multiple_problems": facts.get("multiple_problems") == "yes",
+    }
+
+
+def advice_differences(advice: dict[str, Any], data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The advised fields the requester changed: {field: {"old": advised, "new": chosen}}."""
+    changes = {}
+    for name in ADVISED_FIELDS:
+        if name not in advice or name not in data:
+            continue
+        old, new = advice[name], data[name]
+        if isinstance(old, list):
+            old, new = sorted(old), sorted(new or [])
+        if old != new:
+            changes[name] = {"old": old, "new": new}
+    return changes
+
+
 def initial_needs(case: Case) -> dict[str, Any]:
-    """The person's profile from the newest signal (and the place of exploitation from any signal)."""
+    """The person's profile from the newest signal (and the place of exploitation from any signal), with the
+    shelter type, needs and care flags the triage advises."""
     signals = list(Signal.objects.filter(case=case).order_by("-submitted_at").prefetch_related("languages", "forms"))
     initial: dict[str, Any] = {"urgency": case.urgency, "avoid_region": True}
+    advice = triage_advice(case)
     if not signals:
-        return initial
+        return {**initial, **{k: advice[k] for k in ADVISED_FIELDS if k in advice}}
     s = signals[0]
     forms = {f.code for sig in signals for f in sig.forms.all()} | {
         f.parent_id for sig in signals for f in sig.forms.all() if f.parent_id}
@@ -208,6 +250,11 @@ def initial_needs(case: Case) -> dict[str, Any]:
         "multiple_problems": s.has_multiple_problems == "yes", "languages": [lang.pk for lang in s.languages.all()],
         "specialisms": specialisms, "exploitation_municipality": expl or s.municipality_id,
     })
+    for name in ADVISED_FIELDS:
+        if name not in advice:
+            continue
+        # a yes from the signal stays a yes; the triage adds what it knows
+        initial[name] = (initial.get(name) or advice[name]) if isinstance(advice[name], bool) else advice[name]
     return initial
 
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vangnet.accounts.models import Organisation
 from vangnet.audit.models import Action
@@ -231,7 +232,7 @@ def _release_expired_on(capacity: PlaceCapacity, now: datetime.datetime) -> None
 
 REQUEST_FIELDS = ("urgency", "gender", "age", "is_minor", "children_count", "lvb", "addiction", "psychiatric",
                   "multiple_problems", "wheelchair", "place_types", "specialisms", "exploitation_municipality",
-                  "avoid_region", "avoid_adjacent_regions")
+                  "avoid_region", "avoid_adjacent_regions", "care_needs", "network_municipality")
 
 
 def create_request(case: Case, *, actor: Any, data: dict[str, Any], languages: Iterable[Any] = (),
@@ -246,12 +247,22 @@ def create_request(case: Case, *, actor: Any, data: dict[str, Any], languages: I
         for name in REQUEST_FIELDS:
             if name in data:
                 setattr(req, name, data[name])
+        from vangnet.shelters.selectors import advice_differences, triage_advice
+
+        req.triage_advice = advice = triage_advice(case)
         req.save()
         req.languages.set(list(languages))
         req.avoid_municipalities.set(list(avoid_municipalities))
         _event(case, _("Placement requested (%(urgency)s)") % {"urgency": req.get_urgency_display()}, actor, at=now)
+        differences = advice_differences(advice, data)
+        if differences:
+            case_services.add_event(
+                case, CaseEvent.Kind.PLACEMENT,
+                gettext_noop("The placement request differs from the triage advice in %(count)s points"),
+                {"count": len(differences)}, actor=actor if getattr(actor, "pk", None) else None,
+                organisation=getattr(actor, "organisation", None), at=now)
         log_processing(ACTIVITY, Action.CREATE, subject=case, obj=req,
-                       fields=[*REQUEST_FIELDS, "languages", "avoid_municipalities"])
+                       fields=[*REQUEST_FIELDS, "languages", "avoid_municipalities"], changes=differences or None)
         if req.urgency == "acute":
             from vangnet.shelters.selectors import find_matches
 

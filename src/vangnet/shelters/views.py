@@ -16,6 +16,7 @@ from vangnet.accounts.models import OrganisationType, Role
 from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
 from vangnet.cases.access import CaseAccess, get_case_or_404
+from vangnet.core.i18n import active_language
 from vangnet.shelters import charts, selectors, services
 from vangnet.shelters.forms import (
     AdmitForm,
@@ -26,7 +27,7 @@ from vangnet.shelters.forms import (
     LocationForm,
     PlacementRequestForm,
 )
-from vangnet.shelters.matching import EXCLUSION_LABELS
+from vangnet.shelters.matching import EXCLUSION_LABELS, format_points, lead_reasons
 from vangnet.shelters.models import (
     Notification,
     PlaceBlock,
@@ -34,9 +35,12 @@ from vangnet.shelters.models import (
     Placement,
     PlacementRequest,
     PlacementStatus,
+    PlaceType,
     RequestStatus,
     ShelterLocation,
 )
+from vangnet.shelters.selectors import ADVISED_FIELDS, advice_differences
+from vangnet.triage.rules import current_rules
 
 NEEDS_FIELDS = ["gender", "age", "is_minor", "children_count", "lvb", "addiction", "psychiatric",
                 "multiple_problems", "wheelchair", "languages", "urgency"]
@@ -246,14 +250,37 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     req, access = _request_for(user, pk)
     result = selectors.find_matches(req) if req.status in (RequestStatus.OPEN, RequestStatus.WAITING) else None
     log_processing(services.ACTIVITY, Action.READ, subject=req.case, obj=req, fields=NEEDS_FIELDS)
+    fitting = result.fitting[:51] if result else []
     return render(request, "shelters/request_detail.html", {
         "req": req, "case": req.case, "access": access, "result": result,
-        "fitting": result.fitting[:50] if result else [], "excluded": result.excluded[:50] if result else [],
+        "fitting": [_explained(m, fitting[i + 1] if i + 1 < len(fitting) else None)
+                    for i, m in enumerate(fitting[:50])],
+        "advice": _advice_text(req),
+        "excluded": result.excluded[:50] if result else [],
         "excluded_total": len(result.excluded) if result else 0,
         "excluded_reasons": _reason_counts(result) if result else [],
         "can_act": access.basis in REQUEST_BASES, "live": selectors.live_placement(req),
         "history": req.placements.select_related("capacity__location__provider").order_by("-reserved_at"),
     })
+
+
+def _explained(match: Any, below: Any) -> dict[str, Any]:
+    """A fitting place with its score per criterion and why it ranks above the next place."""
+    return {"m": match, "score": format_points(match.score),
+            "breakdown": [{"label": p.label, "points": format_points(p.points)} for p in match.breakdown],
+            "lead": [str(r) for r in lead_reasons(match, below)] if below is not None else []}
+
+
+def _advice_text(req: Any) -> dict[str, Any]:
+    """What the triage advised, in words, and whether the request follows it."""
+    advice = req.triage_advice or {}
+    if not advice:
+        return {}
+    lang = active_language()
+    needs = current_rules().needs
+    changed = bool(advice_differences(advice, {k: getattr(req, k) for k in ADVISED_FIELDS}))
+    return {"types": [str(PlaceType(t).label) for t in advice.get("place_types", []) if t in PlaceType.values],
+            "needs": [needs[c][lang] for c in advice.get("care_needs", []) if c in needs], "changed": changed}
 
 
 def _reason_counts(result: Any) -> list[tuple[str, int]]:

@@ -13,7 +13,15 @@ from vangnet.cases.models import ConsentPurpose
 from vangnet.core.models import Country, Language
 from vangnet.regions.models import Municipality
 from vangnet.signals.input import SignalInput, validate
-from vangnet.signals.models import ExploitationForm, Gender, Indicator, Signal, SignalConsent, YesNoUnknown
+from vangnet.signals.models import (
+    ExploitationForm,
+    Gender,
+    Indicator,
+    ResidenceStatus,
+    Signal,
+    SignalConsent,
+    YesNoUnknown,
+)
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -121,6 +129,11 @@ class PersonForm(CrossFieldRulesMixin, forms.Form):
     languages = forms.ModelMultipleChoiceField(
         label=_("Languages the person speaks"), queryset=Language.objects.all(), required=False,
         help_text=_("Hold Ctrl (or Cmd) to choose more than one."),
+    )
+    residence_status = forms.ChoiceField(
+        label=_("Residence status"), choices=ResidenceStatus.choices, widget=forms.RadioSelect,
+        initial=ResidenceStatus.UNKNOWN, required=False,
+        help_text=_("Only if you know. It decides the legal route, for example a reflection period."),
     )
     is_minor = forms.BooleanField(label=_("The person is (probably) under 18"), required=False)
     has_lvb = forms.ChoiceField(label=_("Mild intellectual disability (LVB)"), choices=YesNoUnknown.choices,

@@ -38,6 +38,7 @@ class SignalInput:
     gender: str = Gender.UNKNOWN
     nationality: Any = None  # core.Country
     languages: list[Any] = field(default_factory=list)  # core.Language
+    residence_status: str = "unknown"  # signals.ResidenceStatus
     is_minor: bool = False
     has_lvb: str = YesNoUnknown.UNKNOWN
     has_multiple_problems: str = YesNoUnknown.UNKNOWN

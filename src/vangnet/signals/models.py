@@ -78,6 +78,17 @@ class YesNoUnknown(models.TextChoices):
     UNKNOWN = "unknown", _("Unknown")
 
 
+class ResidenceStatus(models.TextChoices):
+    """The person's residence situation as far as the reporter knows (the triage uses it for the route)."""
+
+    DUTCH_OR_EU = "dutch_or_eu", _("Dutch or EU citizen")
+    LAWFUL = "lawful", _("Lawful residence (permit)")
+    NONE = "none", _("No lawful residence")
+    ASYLUM = "asylum", _("Asylum seeker (the Netherlands handles the claim)")
+    DUBLIN = "dublin", _("Dublin claimant (another EU country is responsible)")
+    UNKNOWN = "unknown", _("Unknown")
+
+
 class SignalConsent(models.TextChoices):
     GIVEN = "given", _("Given")
     REFUSED = "refused", _("Refused")
@@ -145,6 +156,8 @@ class Signal(models.Model):
         verbose_name=_("nationality"),
     )
     languages = models.ManyToManyField("core.Language", blank=True, related_name="+", verbose_name=_("languages"))
+    residence_status = models.CharField(_("residence status"), max_length=12, choices=ResidenceStatus.choices,
+                                        default=ResidenceStatus.UNKNOWN)
     is_minor = models.BooleanField(_("minor (under 18)"), default=False)
     has_lvb = models.CharField(
         _("mild intellectual disability (LVB)"), max_length=8, choices=YesNoUnknown.choices,

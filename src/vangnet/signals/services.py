@@ -64,7 +64,8 @@ def register_signal(
             family_name=data.family_name.strip(), aliases=data.aliases.strip(), birth_date=data.birth_date,
             document_type=data.document_type, document_number=data.document_number.strip(),
             estimated_age=data.estimated_age, age_at_signal=data.age, birth_year=data.birth_year,
-            gender=data.gender, nationality=data.nationality, is_minor=data.minor, has_lvb=data.has_lvb,
+            gender=data.gender, nationality=data.nationality, residence_status=data.residence_status,
+            is_minor=data.minor, has_lvb=data.has_lvb,
             has_multiple_problems=data.has_multiple_problems, children_count=data.children_count,
             consent=data.consent, account=data.account.strip(),
         )

@@ -24,6 +24,8 @@ RULES_FILE = Path(__file__).resolve().parent / "data" / "rules.yaml"
 TRISTATE = ("yes", "no", "unknown")
 FACT_TYPES = ("bool", "tristate", "enum", "set")
 OUTCOME_KEYS = ("urgency", "risk_factors", "needs", "route")
+#: A rule that rests on working practice only names this instead of a source, and gives its ``reason``.
+PRACTICE = "practice"
 
 
 class RuleFileError(ValueError):
@@ -84,6 +86,8 @@ class Rule:
     needs: tuple[str, ...]
     route: tuple[str, ...]
     source: str
+    #: Why practice does this (only for ``source: practice``): {nl, en}.
+    reason: Mapping[str, str] | None = None
 
     def facts_used(self) -> list[str]:
         return sorted(_facts_in(self.condition))
@@ -100,6 +104,27 @@ class RuleSet:
     needs: Mapping[str, Mapping[str, str]]
     steps: Mapping[str, Step]
     rules: tuple[Rule, ...]
+    #: citizenship value -> the country codes (ISO 3166-1 alpha-2) it covers; any other known country is the
+    #: remaining value (``third_country``).
+    citizenship_groups: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: boolean signal fact -> the indicator codes that set it.
+    indicator_facts: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def citizenship(self, country_code: str | None) -> str:
+        """The ``citizenship`` fact value of a nationality (``unknown`` without one)."""
+        if not country_code:
+            return "unknown"
+        for value, codes in self.citizenship_groups.items():
+            if country_code.upper() in codes:
+                return value
+        return "third_country"
+
+    def source_text(self, rule: Rule, lang: str) -> str:
+        """The source of a rule in words: the document's title, or "practice" with the reason."""
+        if rule.source == PRACTICE and rule.reason:
+            prefix = "Werkwijze" if lang == "nl" else "Practice"
+            return f"{prefix}: {rule.reason[lang]}"
+        return str(self.sources[rule.source]["title"])
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -261,7 +286,10 @@ def parse(data: Mapping[str, Any]) -> RuleSet:
         if not rid or rid in seen:
             raise RuleFileError(f"{where}: every rule needs a unique id")
         seen.add(rid)
-        if r.get("source") not in sources:
+        reason = None
+        if r.get("source") == PRACTICE:
+            reason = _text(r.get("reason"), f"{where}.reason (why practice does this)")
+        elif r.get("source") not in sources:
             raise RuleFileError(f"{where}: unknown source {r.get('source')!r}")
         then = r.get("then") or {}
         if not then or set(then) - set(OUTCOME_KEYS):
@@ -277,10 +305,26 @@ def parse(data: Mapping[str, Any]) -> RuleSet:
             id=rid, description=_text(r.get("description"), f"{where}.description"),
             condition=_compile(r.get("when"), facts, f"{where}.when"), urgency=urgency,
             risk_factors=tuple(then.get("risk_factors") or ()), needs=tuple(then.get("needs") or ()),
-            route=tuple(then.get("route") or ()), source=r["source"],
+            route=tuple(then.get("route") or ()), source=r["source"], reason=reason,
         ))
+    groups: dict[str, frozenset[str]] = {}
+    citizenship = facts.get("citizenship")
+    for value, codes in (data.get("citizenship_groups") or {}).items():
+        if citizenship is None or value not in citizenship.values:
+            raise RuleFileError(f"citizenship_groups.{value}: not a value of the fact citizenship")
+        if not isinstance(codes, list) or not all(isinstance(c, str) and len(c) == 2 for c in codes):
+            raise RuleFileError(f"citizenship_groups.{value}: list two-letter country codes")
+        groups[str(value)] = frozenset(c.upper() for c in codes)
+    indicator_facts: dict[str, frozenset[str]] = {}
+    for name, codes in (data.get("indicator_facts") or {}).items():
+        fact = facts.get(name)
+        if fact is None or fact.type != "bool" or fact.source != "signal":
+            raise RuleFileError(f"indicator_facts.{name}: must be a yes/no fact that comes from the signal")
+        if not isinstance(codes, list) or not codes:
+            raise RuleFileError(f"indicator_facts.{name}: list the indicator codes")
+        indicator_facts[str(name)] = frozenset(str(c) for c in codes)
     ruleset = RuleSet(str(data["version"]), str(data.get("valid_from", "")), sources, facts, levels, risk_factors,
-                      needs, steps, tuple(rules))
+                      needs, steps, tuple(rules), groups, indicator_facts)
     for rule in rules:
         if ruleset.conflicting_steps(rule.route):
             conflicts = ruleset.conflicting_steps(rule.route)
@@ -386,7 +430,8 @@ def evaluate(facts: Mapping[str, Any], ruleset: RuleSet | None = None) -> Result
         risk_factors=collect("risk_factor", "risk_factors", rs.risk_factors),
         needs=collect("need", "needs", rs.needs),
         route=collect("step", "route", rs.steps),
-        explanations={r.id: {"description": dict(r.description), "source": r.source} for r in fired},
+        explanations={r.id: {"description": dict(r.description), "source": r.source,
+                             **({"reason": dict(r.reason)} if r.reason else {})} for r in fired},
     )
 
 

@@ -11,13 +11,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from vangnet.accounts.models import OrganisationType
 from vangnet.cases.models import Case, Urgency
 from vangnet.core.i18n import active_language
 from vangnet.triage.models import Triage, Trigger
-from vangnet.triage.rules import RuleSet, current_rules
+from vangnet.triage.rules import PRACTICE, RuleSet, current_rules
 
 SHELTER_TYPE_GROUP = "shelter_type"
 
@@ -101,9 +102,8 @@ def panel_context(row: Triage, rs: RuleSet | None = None) -> dict[str, Any]:
         out = []
         for rid in outcome["rules"]:
             exp = explanations.get(rid, {})
-            source = rs.sources.get(exp.get("source", ""), {})
-            out.append({"id": rid, "text": exp.get("description", {}).get(lang, rid),
-                        "source": source.get("title", exp.get("source", ""))})
+            out.append({"id": rid, "text": exp.get("description", {}).get(lang, ""),
+                        "source": source_words(rs, exp, lang)})
         return out
 
     def items(key: str, catalogue: Any, decided: list[str] | None = None) -> list[dict[str, Any]]:
@@ -141,6 +141,16 @@ def panel_context(row: Triage, rs: RuleSet | None = None) -> dict[str, Any]:
     }
 
 
+def source_words(rs: RuleSet, explanation: dict[str, Any], lang: str) -> str:
+    """The source of a fired rule in words (as stored with the triage), never its code."""
+    code = explanation.get("source", "")
+    if code == PRACTICE:
+        reason = (explanation.get("reason") or {}).get(lang, "")
+        return f"{_('Practice')}: {reason}" if reason else str(_("Practice"))
+    source = rs.sources.get(code)
+    return str(source["title"]) if source else ""
+
+
 def computed_codes(result: dict[str, Any], key: str) -> list[str]:
     return [o["code"] for o in result.get(key, [])]
 
@@ -173,6 +183,8 @@ def statistics() -> Statistics:
     parts: Counter[str] = Counter()
     changes: Counter[tuple[str, str]] = Counter()
     cases_overridden: dict[str, set[int]] = defaultdict(set)
+    texts: dict[tuple[str, str], dict[str, str]] = {}
+    lang = active_language()
     rows = Triage.objects.values_list("rules_version", "computed_urgency", "urgency", "trigger", "overridden_parts",
                                       "result", "case_id")
     for version, computed_urgency, urgency, trigger, over_parts, result, case_id in rows.iterator():
@@ -189,13 +201,16 @@ def statistics() -> Statistics:
             computed[key] += 1
             for rid in result.get("fired", []):
                 fired[(version, rid)] += 1
+                if (version, rid) not in texts:
+                    texts[(version, rid)] = result.get("explanations", {}).get(rid, {}).get("description", {})
     order = {u: i for i, u in enumerate(Urgency.values)}
     by_version_urgency = [
         {"version": v, "urgency": u, "urgency_label": Urgency(u).label, "triages": computed[(v, u)],
          "overrides": overrides[(v, u)]}
         for v, u in sorted(set(computed) | set(overrides), key=lambda k: (k[0], order.get(k[1], 9)))
     ]
-    by_rule = [{"version": v, "rule": r, "fired": n, "overridden": overridden_rules[(v, r)]}
+    by_rule = [{"version": v, "rule": r, "text": texts.get((v, r), {}).get(lang, ""), "fired": n,
+                "overridden": overridden_rules[(v, r)]}
                for (v, r), n in sorted(fired.items())]
     return Statistics(
         by_version_urgency=by_version_urgency, by_rule=by_rule, override_parts=dict(parts),

@@ -50,13 +50,19 @@ def signal_facts(case: Case, recorded: Mapping[str, Any] | None = None, recorded
     In danger now: any signal said so, unless the care coordinator checked since and found no danger
     (then only signals after that check count); a check that found danger keeps it acute.
     """
-    signals = list(Signal.objects.filter(case=case).prefetch_related("forms", "languages").order_by("submitted_at"))
+    signals = list(Signal.objects.filter(case=case).prefetch_related("forms", "languages", "indicators")
+                   .order_by("submitted_at"))
     forms: set[str] = set()
     languages: set[str] = set()
+    indicators: set[str] = set()
     for s in signals:
         for f in s.forms.all():
             forms.add(f.parent_id or f.code)
         languages.update(lang.pk for lang in s.languages.all())
+        indicators.update(i.pk for i in s.indicators.all())
+    # the newest signal that names a nationality decides (a later signal may correct an earlier one)
+    nationality = next((s.nationality_id for s in reversed(signals) if s.nationality_id), None)
+    residence = next((s.residence_status for s in reversed(signals) if s.residence_status != "unknown"), "unknown")
     check = (recorded or {}).get(DANGER_CHECK, "unknown")
     if check == "yes":
         danger = True
@@ -73,6 +79,9 @@ def signal_facts(case: Case, recorded: Mapping[str, Any] | None = None, recorded
         "lvb": _tristate(s.has_lvb for s in signals),
         "multiple_problems": _tristate(s.has_multiple_problems for s in signals),
         "language_barrier": "unknown" if not languages else ("no" if "nl" in languages else "yes"),
+        "citizenship": rs.citizenship(nationality),
+        "residence_status": residence,
+        **{name: bool(codes & indicators) for name, codes in rs.indicator_facts.items()},
     }
 
 
@@ -80,8 +89,11 @@ def case_facts(case: Case, recorded: Mapping[str, Any], recorded_at: Any, rs: Ru
     facts = signal_facts(case, recorded, recorded_at)
     for name, value in recorded.items():
         fact = rs.facts.get(name)
-        if fact is not None and fact.source == "triage":
-            facts[name] = value
+        if fact is None or fact.source != "triage":
+            continue
+        if value == "unknown" and facts.get(name, "unknown") != "unknown":
+            continue  # "unknown" on the triage form does not erase what a signal recorded
+        facts[name] = value
     return facts
 
 

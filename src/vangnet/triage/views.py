@@ -14,13 +14,15 @@ from vangnet.audit.services import log_processing
 from vangnet.cases.access import CaseAccess, get_case_or_404
 from vangnet.cases.models import Urgency
 from vangnet.core.i18n import active_language
-from vangnet.triage import services
+from vangnet.triage import scenarios, services
 from vangnet.triage.forms import OverrideForm, TriageFactsForm
 from vangnet.triage.rules import current_rules, describe
-from vangnet.triage.selectors import deadline_text, organisation_label, panel_context, statistics
+from vangnet.triage.selectors import deadline_text, display_value, organisation_label, panel_context, statistics
 
 #: Who may read the rule file in the application (it holds no personal data).
 RULES_ROLES = {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR, Role.CARE_COORDINATOR}
+#: Who reviews the scenarios (invented cases, no personal data).
+SCENARIO_ROLES = {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}
 #: Who sees the triage figures (aggregates only).
 STATISTICS_ROLES = {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR, Role.ANALYST}
 
@@ -56,17 +58,49 @@ def rules_view(request: HttpRequest) -> HttpResponse:
             "route": [{"label": rs.steps[c].label[lang],
                        "organisation": organisation_label(rs.steps[c].organisation),
                        "deadline": deadline_text(rs.steps[c].deadline)} for c in rule.route],
-            "source": rs.sources[rule.source]["title"], "source_code": rule.source,
+            "source": rs.source_text(rule, lang),
         })
-    exclusive: dict[str, list[str]] = {}
+    groups: dict[str, list[str]] = {}
     for step in rs.steps.values():
         if step.exclusive_group:
-            exclusive.setdefault(step.exclusive_group, []).append(f"{step.label[lang]} ({step.track})")
+            groups.setdefault(step.exclusive_group, []).append(step.label[lang])
+    exclusive = list(groups.values())
     return render(request, "triage/rules.html", {
         "ruleset": rs, "rules": rules, "exclusive": exclusive,
         "sources": [{"code": c, "title": s["title"], "says": s["says"][lang]} for c, s in rs.sources.items()],
         "facts": [{"name": n, "label": f.label[lang], "source": f.source} for n, f in rs.facts.items()],
     })
+
+
+def _words(rs: Any, outcome: dict[str, Any], lang: str) -> dict[str, Any]:
+    shelter = next((rs.steps[c].label[lang] for c in outcome["route"] if rs.steps[c].exclusive_group == "shelter_type"),
+                   "")
+    return {"urgency": outcome["urgency"], "urgency_label": Urgency(outcome["urgency"]).label, "shelter": shelter,
+            "needs": [rs.needs[c][lang] for c in outcome["needs"]],
+            "route": [rs.steps[c].label[lang] for c in outcome["route"]]}
+
+
+@login_required
+def scenarios_view(request: HttpRequest) -> HttpResponse:
+    """The scenarios for reviewers: story, facts in words, expected and actual outcome, sources."""
+    if getattr(request.user, "role", None) not in SCENARIO_ROLES:
+        raise Http404
+    rs = current_rules()
+    lang = active_language()
+    rows = []
+    for outcome in scenarios.run(scenarios.current_scenarios(), rs):
+        s = outcome.scenario
+        facts = rs.normalise_facts(s.facts)
+        rows.append({
+            "title": s.title[lang], "story": s.story[lang], "passes": outcome.passes,
+            "facts": [{"label": rs.facts[n].label[lang], "value": display_value(rs, n, sorted(v) if isinstance(
+                v, frozenset) else v, lang)} for n, v in facts.items() if n in s.facts],
+            "expected": _words(rs, dict(s.expected), lang), "actual": _words(rs, outcome.actual, lang),
+            "sources": [str(_("Practice")) if c == "practice" else rs.sources[c]["title"] for c in s.sources],
+            "review": s.reviews[-1] if s.reviews else None,
+        })
+    return render(request, "triage/scenarios.html", {
+        "rows": rows, "version": rs.version, "failing": sum(not r["passes"] for r in rows)})
 
 
 @login_required
@@ -95,7 +129,12 @@ def facts_view(request: HttpRequest, reference: str) -> HttpResponse:
             messages.success(request, _("The triage facts are saved and the triage is updated."))
             return redirect("cases:detail", reference)
     else:
-        initial = dict(current.recorded_facts) if current else {}
+        initial: dict[str, Any] = {}
+        if current:
+            # what the signals told (e.g. the residence status), then what the care coordinator recorded
+            triage_facts = {n for n, f in current_rules().facts.items() if f.source == "triage"}
+            initial = {k: v for k, v in current.result.get("facts", {}).items() if k in triage_facts}
+            initial.update(current.recorded_facts)
         form = TriageFactsForm(initial=initial)
         log_processing("triage", Action.READ, subject=case, obj=current or case,
                        fields=sorted(current.recorded_facts) if current else [])
