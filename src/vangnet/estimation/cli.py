@@ -2,6 +2,10 @@
 
 Exit status 0 on success, 2 on any error (bad arguments, bad table, a model whose estimate does not
 exist...), with a one-line message on standard error and never a traceback.
+
+Only the standard library is imported at module level: numpy, scipy and the estimation code are
+imported once the arguments are parsed, so ``--help`` and argument errors answer at once and a
+whole run does not import what it does not use (see ``benchmarks/bench_estimation.py``, CLI start).
 """
 
 from __future__ import annotations
@@ -11,23 +15,17 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-import numpy as np
-
-from vangnet.estimation.api import (
-    CI_METHODS,
-    METHODS,
-    Estimate,
-    StratifiedEstimate,
-    estimate,
-    estimate_stratified,
-)
 from vangnet.estimation.errors import EstimationError
-from vangnet.estimation.plot import PlotItem, check_plot_path, write_plot
-from vangnet.estimation.table import read_stratified_table, read_table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vangnet.estimation.api import Estimate, StratifiedEstimate
 
 PROG = "vangnet estimate"
+# Kept in step with vangnet.estimation.api (a test checks they agree) so that the parser needs no numpy.
+METHODS = ("stepwise", "aic", "bic", "fixed")
+CI_METHODS = ("wald", "profile", "bootstrap", "none")
 
 
 class _UsageError(Exception):
@@ -94,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _json_default(obj: object) -> object:
+    import numpy as np
+
     if isinstance(obj, np.integer):
         return int(obj)
     if isinstance(obj, np.floating):
@@ -112,6 +112,12 @@ def _clean(obj: object) -> object:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from vangnet.estimation.api import StratifiedEstimate, estimate, estimate_stratified
+    from vangnet.estimation.plot import PlotItem, check_plot_path, write_plot
+    from vangnet.estimation.table import read_stratified_table, read_table
+
     method = args.method or ("fixed" if args.model else "stepwise")
     if args.plot:
         check_plot_path(args.plot)

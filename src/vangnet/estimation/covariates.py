@@ -37,9 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import brentq, minimize
-from scipy.special import gammaln
-from scipy.stats import chi2, norm
+from scipy.special import chdtri, gammaln, ndtri
 from threadpoolctl import threadpool_limits
 
 from vangnet.estimation.checks import boundary_directions
@@ -864,7 +862,7 @@ def wald_group(fit: CovariateFit, mask: np.ndarray, level: float) -> tuple[float
     obs, dark, grad = fit.group_estimate(mask)
     var = float(grad @ fit.cov @ grad)
     se = math.sqrt(max(var, 0.0)) / dark if dark > 0 else 0.0
-    z = float(norm.ppf(0.5 + level / 2.0))
+    z = float(ndtri(0.5 + level / 2.0))
     return obs, obs + dark, obs + dark * math.exp(-z * se), obs + dark * math.exp(z * se)
 
 
@@ -879,6 +877,8 @@ def profile_group(
     stays below ``chi2_1(level)``.  An end that is not reached within ``D / upper_factor`` ..
     ``D * upper_factor`` is reported as 0 (lower, i.e. the observed number) or infinity (upper).
     """
+    from scipy.optimize import brentq, minimize  # slow import: only when needed
+
     d = design_for(fit.table)
     xo = fit.x[d.observed][:, 1:]
     yo = fit.table.flat()[d.observed]
@@ -886,7 +886,7 @@ def profile_group(
     xz = fit.x[dark_cells][:, 1:]
     obs, dark_hat, _ = fit.group_estimate(mask)
     ll_hat = float(yo @ np.log(np.maximum(fit.mu[d.observed], 1e-300)) - fit.mu[d.observed].sum())
-    cut = float(chi2.ppf(level, 1)) / 2.0
+    cut = float(chdtri(1.0, 1.0 - level)) / 2.0
     state = {"b": fit.beta[1:].copy()}
 
     def parts(b: np.ndarray, t: float) -> tuple[float, np.ndarray, np.ndarray]:
