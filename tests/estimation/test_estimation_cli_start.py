@@ -11,7 +11,7 @@ from vangnet.estimation import cli as estimation_cli
 
 
 def _modules_after(code: str) -> set[str]:
-    out = subprocess.run(
+    out = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", code + "\nimport sys\nprint(' '.join(sys.modules))"],
         check=True,
         capture_output=True,
