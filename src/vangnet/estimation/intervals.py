@@ -256,9 +256,16 @@ def _select_chunk(args: tuple[Selector, np.ndarray]) -> tuple[np.ndarray, list[s
 
 
 def run_selector(
-    selector: Selector, counts: np.ndarray, workers: int = 1, chunk: int = 250
+    selector: Selector,
+    counts: np.ndarray,
+    workers: int = 1,
+    chunk: int = 250,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[np.ndarray, list[str]]:
-    """Apply ``selector`` to every row of ``counts``, optionally in ``workers`` processes."""
+    """Apply ``selector`` to every row of ``counts``, optionally in ``workers`` processes.
+
+    ``progress(done, total)`` is called after every chunk of rows.
+    """
     rows = counts.shape[0]
     if workers <= 1 or rows < 2 * chunk:
         out: list[np.ndarray] = []
@@ -267,11 +274,19 @@ def run_selector(
             t, s = selector.select(counts[lo : lo + chunk])
             out.append(t)
             specs.extend(s)
+            if progress is not None:
+                progress(min(lo + chunk, rows), rows)
         return (np.concatenate(out) if out else np.zeros(0)), specs
     parts = np.array_split(np.arange(rows), max(workers, math.ceil(rows / chunk)))
     ctx = multiprocessing.get_context("spawn")
+    results = []
+    done = 0
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        results = list(pool.map(_select_chunk, [(selector, counts[p]) for p in parts]))
+        for part, res in zip(parts, pool.map(_select_chunk, [(selector, counts[p]) for p in parts]), strict=True):
+            results.append(res)
+            done += part.size
+            if progress is not None:
+                progress(done, rows)
     return np.concatenate([r[0] for r in results]), [s for r in results for s in r[1]]
 
 
@@ -294,6 +309,7 @@ def bootstrap(
     level: float = 0.95,
     top: int | None = None,
     workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BootstrapResult:
     """Bootstrap the population estimate with the model selection repeated in every replicate.
 
@@ -306,7 +322,7 @@ def bootstrap(
     rng = np.random.default_rng(seed)
     reps = draw_replicates(fit, nboot, rng, kind)
     selector = selector_for(selection, top)
-    totals, specs = run_selector(selector, reps, workers)
+    totals, specs = run_selector(selector, reps, workers, chunk=100 if progress is not None else 250, progress=progress)
     jack_tables, weights = jackknife_counts(fit.table.counts)
     jack, _ = selector.select(jack_tables)
     acc = jackknife_acceleration(jack, weights)
