@@ -232,16 +232,23 @@ def covariate_sensitivity(
     factor: float = DEFAULT_FACTOR,
     level: float = 0.95,
     group: tuple[str, str] | None = None,
+    search: str = "auto",
+    stepwise_selection: object | None = None,
 ) -> Sensitivity:
-    """The credible covariate models: the best ``top`` by BIC over the family and the stepwise one.
+    """The credible covariate models: the best ``top`` by BIC and the stepwise one.
 
-    ``group`` (covariate, level) restricts the estimates to one stratum group, e.g. one year.
+    ``search="all"`` ranks every model of the family; ``"stepwise"`` ranks the models the stepwise
+    search fitted on its way (cheap when the family is large); ``"auto"``: all when the family has at
+    most 4,096 models.  ``group`` (covariate, level) restricts the estimates to one stratum group,
+    e.g. one year.  ``stepwise_selection`` reuses a stepwise selection already made.
     """
     import numpy as np
 
     from vangnet.estimation.covariates import (
+        CovariateSelection,
         CovariateTable,
         Family,
+        default_family,
         fit_covariate_model,
         select_covariate_model,
         wald_group,
@@ -249,9 +256,14 @@ def covariate_sensitivity(
 
     if not isinstance(table, CovariateTable):
         raise EstimationError("covariate_sensitivity() needs a CovariateTable.")
-    fam = family if isinstance(family, Family) else None
-    bic = select_covariate_model(table, "bic", family=fam)
-    step = select_covariate_model(table, "stepwise", family=fam)
+    fam = family if isinstance(family, Family) else default_family(table)
+    step = stepwise_selection if isinstance(stepwise_selection, CovariateSelection) else None
+    if step is None or step.criterion != "bic":
+        step = select_covariate_model(table, "stepwise", family=fam, criterion="bic")
+    if search == "all" or (search == "auto" and fam.size <= 4096):
+        bic = select_covariate_model(table, "bic", family=fam)
+    else:
+        bic = step
     best = bic.ranking[0].criterion
     crit_of = {r.model: r.criterion for r in bic.ranking}
     rows: list[SensitivityRow] = []
@@ -278,17 +290,46 @@ def sensitivity_svg(
 ) -> str:
     """Dots (estimates) with lines (intervals) per credible model and a line at the number seen.
 
-    Coordinates are formatted by Python (always a dot decimal separator); ``labels`` overrides the row
-    labels (e.g. translated), ``title`` becomes the accessible name.
+    ``labels`` overrides the row labels (e.g. translated), ``title`` becomes the accessible name.
     """
     rows = list(sens.rows)
     names = labels if labels is not None else [r.label for r in rows]
     if len(names) != len(rows):
         raise EstimationError("One label per row is needed.")
-    left, right, top, row_h = 190, 24, 16, 26
+    items = [IntervalItem(n, r.estimate, r.ci_low, r.ci_high) for n, r in zip(names, rows, strict=True)]
+    return interval_svg(items, title=title, observed=sens.observed, observed_label=observed_label, width=width)
+
+
+@dataclass(frozen=True)
+class IntervalItem:
+    """One row of :func:`interval_svg`: a label, an estimate, its interval and optionally the number seen."""
+
+    label: str
+    estimate: float
+    low: float
+    high: float
+    observed: float | None = None
+
+
+def interval_svg(
+    items: list[IntervalItem],
+    *,
+    title: str = "",
+    observed: float | None = None,
+    observed_label: str = "seen",
+    width: int = 640,
+) -> str:
+    """A dot-and-interval chart, one row per item; a dashed line at ``observed`` (common to all rows) or a
+    light bar per row for the item's own number seen.
+
+    Every coordinate is formatted by Python with a dot as decimal separator, so the chart is the same
+    whatever the language of the page (a Django template would write ``12,0`` in Dutch).
+    """
+    longest = max((len(i.label) for i in items), default=10)
+    left, right, top, row_h = min(max(60, 12 + round(6.6 * longest)), width // 2), 24, 16, 26
     plot_w = width - left - right
-    height = top + row_h * len(rows) + 40
-    finite = [r.ci_high for r in rows if math.isfinite(r.ci_high)] + [r.estimate for r in rows]
+    height = top + row_h * len(items) + 40
+    finite = [i.high for i in items if math.isfinite(i.high)] + [i.estimate for i in items]
     vmax = _nice(max(finite) * 1.05)
 
     def x(v: float) -> float:
@@ -304,21 +345,30 @@ def sensitivity_svg(
             f'<line x1="{x(v):.1f}" x2="{x(v):.1f}" y1="{top - 4}" y2="{height - 30}" stroke="#ccc"/>'
             f'<text x="{x(v):.1f}" y="{height - 14}" text-anchor="middle" fill="#333">{_plain(v)}</text>'
         )
-    ox = x(sens.observed)
-    out.append(
-        f'<line x1="{ox:.1f}" x2="{ox:.1f}" y1="{top - 4}" y2="{height - 30}" stroke="#b3541e" '
-        f'stroke-dasharray="4 3"/><text x="{ox + 4:.1f}" y="{top + 6}" fill="#8a3a12">{escape(observed_label)}</text>'
-    )
-    for i, (r, name) in enumerate(zip(rows, names, strict=True)):
+    for i, item in enumerate(items):
         cy = top + row_h * i + row_h / 2
-        out.append(f'<text x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end" fill="#222">{escape(name)}</text>')
-        if math.isfinite(r.ci_low):
-            hi = x(r.ci_high) if math.isfinite(r.ci_high) else x(vmax)
+        if item.observed is not None:
             out.append(
-                f'<line x1="{x(r.ci_low):.1f}" x2="{hi:.1f}" y1="{cy:.1f}" y2="{cy:.1f}" '
+                f'<rect x="{left}" y="{cy - 8:.1f}" width="{x(item.observed) - left:.1f}" height="16" '
+                'fill="#d9e4f0"/>'
+            )
+        out.append(
+            f'<text x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end" fill="#222">{escape(item.label)}</text>'
+        )
+        if math.isfinite(item.low):
+            hi = x(item.high) if math.isfinite(item.high) else x(vmax)
+            out.append(
+                f'<line x1="{x(item.low):.1f}" x2="{hi:.1f}" y1="{cy:.1f}" y2="{cy:.1f}" '
                 'stroke="#1f4e79" stroke-width="2"/>'
             )
-        out.append(f'<circle cx="{x(r.estimate):.1f}" cy="{cy:.1f}" r="5" fill="#1f4e79"/>')
+        out.append(f'<circle cx="{x(item.estimate):.1f}" cy="{cy:.1f}" r="5" fill="#1f4e79"/>')
+    if observed is not None:
+        ox = x(observed)
+        out.append(
+            f'<line x1="{ox:.1f}" x2="{ox:.1f}" y1="{top - 4}" y2="{height - 30}" stroke="#b3541e" '
+            f'stroke-dasharray="4 3"/><text x="{ox + 4:.1f}" y="{top + 6}" fill="#8a3a12">'
+            f"{escape(observed_label)}</text>"
+        )
     out.append("</svg>")
     return "".join(out)
 
