@@ -326,7 +326,7 @@ def interval_svg(
     whatever the language of the page (a Django template would write ``12,0`` in Dutch).
     """
     longest = max((len(i.label) for i in items), default=10)
-    left, right, top, row_h = min(max(60, 12 + round(6.6 * longest)), width // 2), 24, 16, 26
+    left, right, top, row_h = min(max(60, 12 + round(7.4 * longest)), width // 2), 24, 16, 26
     plot_w = width - left - right
     height = top + row_h * len(items) + 40
     finite = [i.high for i in items if math.isfinite(i.high)] + [i.estimate for i in items]
