@@ -145,7 +145,8 @@ def test_cli_sensitivity_latent_and_plot(mse_dir, tmp_path, capsys) -> None:  # 
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     assert out["sensitivity"]["disagree"] is True
-    assert out["latent_class"]["draws"] == 200 and out["latent_class"]["seed"] == 3
+    assert out["latent_class"]["draws"] == 400 and out["latent_class"]["seed"] == 3
+    assert out["latent_class"]["chains"] == 2
     assert svg.read_text(encoding="utf-8").startswith("<svg")
 
 

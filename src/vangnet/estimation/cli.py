@@ -110,8 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="also give the Bayesian latent-class estimate (Dirichlet-process mixture, like LCMCR)",
     )
     p.add_argument("--classes", type=int, default=10, help="latent classes at most (10)")
-    p.add_argument("--samples", type=int, default=2000, help="latent-class posterior draws kept (2000)")
-    p.add_argument("--burnin", type=int, default=2000, help="latent-class burn-in iterations (2000)")
+    p.add_argument("--samples", type=int, default=1000, help="latent-class draws kept per chain (1000)")
+    p.add_argument("--burnin", type=int, default=10000, help="latent-class burn-in iterations (10000)")
+    p.add_argument("--thin", type=int, default=10, help="latent-class: keep every N-th iteration (10)")
+    p.add_argument("--chains", type=int, default=2, help="latent-class chains, compared by R-hat (2)")
     p.add_argument(
         "--covariates",
         help="comma-separated covariate columns (e.g. year,age,gender): fit log-linear models with "
@@ -276,6 +278,8 @@ def _run(args: argparse.Namespace) -> int:
             classes=args.classes,
             samples=args.samples,
             burnin=args.burnin,
+            thin=args.thin,
+            chains=args.chains,
             seed=args.seed,
             level=args.level,
             progress=_progress_printer("latent-class iterations") if show else None,

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from django.db.models import Case as CaseWhen
 from django.db.models import IntegerField, Max, Min, Q, Value, When
 from django.db.models.functions import ExtractYear
@@ -93,6 +95,16 @@ def covariate_table(filters: Filters, lists: tuple[SourceList, ...] = LISTS) -> 
                                        name=f"{filters.year_from}-{filters.year_to}")
 
 
+@lru_cache(maxsize=16)
+def _latent(lists: tuple[str, ...], counts: bytes) -> LatentClassResult:
+    """The latent-class estimate of a table, cached by its content (the sampler takes seconds; the same
+    table gives the same seeded result anyway).  Two chains, so that the page can say when they disagree."""
+    from vangnet.estimation.table import CaptureTable
+
+    table = CaptureTable(lists, np.frombuffer(counts, dtype=np.int64).copy())
+    return latent_class_estimate(table, burnin=2000, samples=500, thin=4, chains=2, seed=LATENT_SEED)
+
+
 @dataclass
 class LiveEstimate:
     table: CovariateTable
@@ -129,7 +141,7 @@ def live_estimate(filters: Filters, lists: tuple[SourceList, ...] = LISTS) -> Li
     except EstimationError:
         plain = None
     try:
-        latent = latent_class_estimate(plain_table, burnin=1000, samples=1000, thin=2, seed=LATENT_SEED)
+        latent = _latent(plain_table.lists, plain_table.counts.tobytes())
     except EstimationError:
         latent = None
     return LiveEstimate(table, est, sens, plain, latent)

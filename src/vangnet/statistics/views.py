@@ -218,4 +218,5 @@ def _live(live: Any, capture: CaptureHistories) -> dict[str, Any]:
         "spread_low": _number(spread.low), "spread_high": _number(spread.high),
         "factor": number_format(spread.ratio, 2), "warning": warning,
         "latent": live.latent is not None,
+        "latent_unsettled": live.latent is not None and not live.latent.converged,
     }
