@@ -228,3 +228,15 @@ def test_coverage_of_95_percent_intervals_with_covariates() -> None:
     # The MLE of a population size is biased upwards in small samples (strata of about 150 people);
     # a few per cent, not more.
     assert abs(float(np.mean(ratios)) - 1.0) < 0.05
+
+
+def test_bic_bootstrap_reselects_among_the_top_models(years: CovariateTable) -> None:
+    est = estimate_covariates(years, "bic", ci="bootstrap", nboot=12, seed=5, by=["year"])
+    total = est.total
+    assert total.ci_low < total.estimate < total.ci_high
+    reps = est.replicates["total"]
+    assert np.isfinite(reps).all() and reps.size == 12
+    # Same draws (same seed), but the model is chosen again in each replicate: some replicates differ
+    # from refitting the chosen model only.
+    fixed = estimate_covariates(years, "fixed", model=est.fit.model, ci="bootstrap", nboot=12, seed=5, by=["year"])
+    assert not np.allclose(reps, fixed.replicates["total"])

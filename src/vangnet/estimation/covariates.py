@@ -1119,6 +1119,23 @@ def _estimate_covariates(
     return CovariateEstimate(sel, label, level, tuple(rows), reps)
 
 
+TOP_BOOTSTRAP = 20
+
+
+def _best_of(table: CovariateTable, models: list[CovariateModel], criterion: str, y: np.ndarray) -> CovariateFit:
+    best: CovariateFit | None = None
+    for m in models:
+        try:
+            f = fit_covariate_model(table, m, y=y)
+        except EstimationError:
+            continue
+        if best is None or f.criterion(criterion) < best.criterion(criterion):
+            best = f
+    if best is None:
+        raise NotEstimableError("None of the candidate models can be fitted to this replicate.")
+    return best
+
+
 def _bootstrap(
     sel: CovariateSelection,
     groups: list[tuple[str, str, np.ndarray]],
@@ -1144,12 +1161,17 @@ def _bootstrap(
     for b in range(nboot):
         draws[b, obs_idx] = rng.poisson(mu_o) if kind == "parametric" else rng.multinomial(n, p)
     out = np.full((nboot, len(groups)), np.nan)
+    # An AIC/BIC re-selection chooses among the best TOP_BOOTSTRAP models of the original data (as
+    # ``ntopmodels`` in MultipleSystemsEstimation); refitting the whole family per replicate would take
+    # thousands of fits per replicate.
+    candidates = [r.model for r in sel.ranking[:TOP_BOOTSTRAP]] if sel.method in {"aic", "bic"} else []
     for b in range(nboot):
         y = draws[b]
         try:
-            if reselect and sel.method != "fixed":
-                s = select_covariate_model(table, sel.method, family=sel.family, criterion=sel.criterion, y=y)
-                f = s.fit
+            if reselect and sel.method == "stepwise":
+                f = select_covariate_model(table, "stepwise", family=sel.family, criterion=sel.criterion, y=y).fit
+            elif reselect and candidates:
+                f = _best_of(table, candidates, sel.criterion, y)
             else:
                 f = fit_covariate_model(table, fit.model, y=y, start=fit.beta)
         except EstimationError:
