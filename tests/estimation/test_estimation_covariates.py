@@ -240,3 +240,29 @@ def test_bic_bootstrap_reselects_among_the_top_models(years: CovariateTable) -> 
     # from refitting the chosen model only.
     fixed = estimate_covariates(years, "fixed", model=est.fit.model, ci="bootstrap", nboot=12, seed=5, by=["year"])
     assert not np.allclose(reps, fixed.replicates["total"])
+
+
+def test_list_empty_in_one_stratum_makes_its_covariate_term_not_estimable() -> None:
+    recs = [
+        {"A": a, "B": b, "C": c, "year": y, "count": n}
+        for (a, b, c, y, n) in [
+            (1, 0, 0, "2018", 20),
+            (0, 1, 0, "2018", 15),
+            (0, 0, 1, "2018", 12),
+            (1, 1, 0, "2018", 6),
+            (1, 0, 1, "2018", 4),
+            (0, 1, 1, "2018", 3),
+            (1, 1, 1, "2018", 1),
+            (1, 0, 0, "2019", 22),
+            (0, 1, 0, "2019", 17),
+            (1, 1, 0, "2019", 5),
+        ]
+    ]  # nobody is on list C in 2019
+    t = CovariateTable.from_records(recs, ["A", "B", "C"], ["year"])
+    assert fit_covariate_model(t, "[A:year, B:year]").total > t.observed
+    with pytest.raises(NotEstimableError, match="fitted as exactly 0"):
+        fit_covariate_model(t, "[C:year]")
+    # The search leaves that model out instead of failing.
+    sel = select_covariate_model(t, "bic")
+    assert ("C", "year") not in sel.fit.model.terms
+    assert sel.n_skipped > 0

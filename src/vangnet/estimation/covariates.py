@@ -142,14 +142,12 @@ class CovariateTable:
     def to_rows(self) -> list[dict[str, object]]:
         """One row per non-empty cell: list columns, covariate columns, count."""
         out: list[dict[str, object]] = []
-        k = self.n_lists
         for idx in zip(*np.nonzero(self.counts), strict=True):
             row: dict[str, object] = {name: (int(idx[0]) >> j) & 1 for j, name in enumerate(self.lists)}
             for c, cov in enumerate(self.covariates):
                 row[cov] = self.levels[c][int(idx[c + 1])]
             row["count"] = int(self.counts[idx])
             out.append(row)
-        del k
         return out
 
     # ------------------------------------------------------------------ construction
