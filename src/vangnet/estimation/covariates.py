@@ -709,7 +709,18 @@ def select_covariate_model(
 ) -> CovariateSelection:
     """Choose a model: ``"aic"``/``"bic"`` over all models of ``family``, ``"stepwise"`` (by BIC unless
     ``criterion`` says ``"aic"``) or ``"fixed"`` (``model``)."""
-    method = method.lower()
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _select_covariate_model(table, method.lower(), family, model, criterion, y)
+
+
+def _select_covariate_model(
+    table: CovariateTable,
+    method: str,
+    family: Family | None,
+    model: CovariateModel | str | None,
+    criterion: str | None,
+    y: np.ndarray | None,
+) -> CovariateSelection:
     fam = family if family is not None else default_family(table)
     if method == "fixed":
         if model is None:
@@ -1088,7 +1099,7 @@ def _estimate_covariates(
     reselect: bool,
     progress: Progress | None,
 ) -> CovariateEstimate:
-    sel = select_covariate_model(table, method, family=family, model=model, criterion=criterion)
+    sel = _select_covariate_model(table, method.lower(), family, model, criterion, None)
     fit = sel.fit
     groups: list[tuple[str, str, np.ndarray]] = [("total", "", np.ones(table.n_strata, dtype=bool))]
     for cov in table.covariates if by is None else by:
@@ -1167,7 +1178,7 @@ def _bootstrap(
         y = draws[b]
         try:
             if reselect and sel.method == "stepwise":
-                f = select_covariate_model(table, "stepwise", family=sel.family, criterion=sel.criterion, y=y).fit
+                f = _select_covariate_model(table, "stepwise", sel.family, None, sel.criterion, y).fit
             elif reselect and candidates:
                 f = _best_of(table, candidates, sel.criterion, y)
             else:

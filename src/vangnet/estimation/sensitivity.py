@@ -242,6 +242,27 @@ def covariate_sensitivity(
     most 4,096 models.  ``group`` (covariate, level) restricts the estimates to one stratum group,
     e.g. one year.  ``stepwise_selection`` reuses a stepwise selection already made.
     """
+    from threadpoolctl import threadpool_limits
+
+    from vangnet.estimation.covariates import CovariateTable
+
+    if not isinstance(table, CovariateTable):
+        raise EstimationError("covariate_sensitivity() needs a CovariateTable.")
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _covariate_sensitivity(table, family, top, factor, level, group, search, stepwise_selection)
+
+
+def _covariate_sensitivity(
+    table: object,
+    family: object | None,
+    top: int,
+    factor: float,
+    level: float,
+    group: tuple[str, str] | None,
+    search: str,
+    stepwise_selection: object | None,
+) -> Sensitivity:
     import numpy as np
 
     from vangnet.estimation.covariates import (
@@ -254,8 +275,7 @@ def covariate_sensitivity(
         wald_group,
     )
 
-    if not isinstance(table, CovariateTable):
-        raise EstimationError("covariate_sensitivity() needs a CovariateTable.")
+    assert isinstance(table, CovariateTable)
     fam = family if isinstance(family, Family) else default_family(table)
     step = stepwise_selection if isinstance(stepwise_selection, CovariateSelection) else None
     if step is None or step.criterion != "bic":
