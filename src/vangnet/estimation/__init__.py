@@ -23,20 +23,54 @@ Typical use::
 See ``docs/estimation.md`` for the statistics and the comparison with published results.
 """
 
-from vangnet.estimation.api import Estimate, StratifiedEstimate, estimate, estimate_stratified
-from vangnet.estimation.checks import ModelCheck, check_model
-from vangnet.estimation.errors import EstimationError, ModelError, NotEstimableError, TableError
-from vangnet.estimation.fitting import FitResult, fit_model
-from vangnet.estimation.intervals import (
-    BootstrapResult,
-    ProfileResult,
-    bootstrap,
-    profile_interval,
-    wald_interval,
-)
-from vangnet.estimation.models import Model, parse_model
-from vangnet.estimation.selection import Selection, enumerate_models, select_by_ic, stepwise
-from vangnet.estimation.table import CaptureTable, read_stratified_table, read_table
+from typing import TYPE_CHECKING
+
+# Names are imported on first use (PEP 562), so that ``vangnet estimate --help`` and other light uses
+# do not pay for numpy and scipy.
+_LAZY = {
+    "Estimate": "api",
+    "StratifiedEstimate": "api",
+    "estimate": "api",
+    "estimate_stratified": "api",
+    "ModelCheck": "checks",
+    "check_model": "checks",
+    "EstimationError": "errors",
+    "ModelError": "errors",
+    "NotEstimableError": "errors",
+    "TableError": "errors",
+    "FitResult": "fitting",
+    "fit_model": "fitting",
+    "BootstrapResult": "intervals",
+    "ProfileResult": "intervals",
+    "bootstrap": "intervals",
+    "profile_interval": "intervals",
+    "wald_interval": "intervals",
+    "Model": "models",
+    "parse_model": "models",
+    "Selection": "selection",
+    "enumerate_models": "selection",
+    "select_by_ic": "selection",
+    "stepwise": "selection",
+    "CaptureTable": "table",
+    "read_stratified_table": "table",
+    "read_table": "table",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vangnet.estimation.api import Estimate, StratifiedEstimate, estimate, estimate_stratified
+    from vangnet.estimation.checks import ModelCheck, check_model
+    from vangnet.estimation.errors import EstimationError, ModelError, NotEstimableError, TableError
+    from vangnet.estimation.fitting import FitResult, fit_model
+    from vangnet.estimation.intervals import (
+        BootstrapResult,
+        ProfileResult,
+        bootstrap,
+        profile_interval,
+        wald_interval,
+    )
+    from vangnet.estimation.models import Model, parse_model
+    from vangnet.estimation.selection import Selection, enumerate_models, select_by_ic, stepwise
+    from vangnet.estimation.table import CaptureTable, read_stratified_table, read_table
 
 __all__ = [
     "BootstrapResult",
@@ -66,3 +100,14 @@ __all__ = [
     "stepwise",
     "wald_interval",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vangnet.estimation' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"vangnet.estimation.{module}"), name)
+    globals()[name] = value
+    return value

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -185,8 +185,11 @@ class Estimate:
             f"(interactions up to order {self.selection.options.get('max_order')})",
             "bic": f"lowest BIC among {self.selection.n_models - self.selection.n_skipped:,} models "
             f"(interactions up to order {self.selection.options.get('max_order')})",
+            "local": f"the lowest {self.method.upper()} found by a local search (one term added or dropped at "
+            f"a time, starting from the stepwise model) among {self.selection.n_models:,} models fitted; "
+            "there were too many models to fit them all",
             "fixed": "the model given by the user",
-        }[self.method]
+        }["local" if self.selection.options.get("search") == "local" else self.method]
         lines.append(f"Model {self.model.spec}: {self.model.describe(names)}; chosen by {how}.")
         if fit.infinite_terms:
             labels = ", ".join(":".join(names[j] for j in bits(t)) for t in fit.infinite_terms)
@@ -230,6 +233,7 @@ def _select(
     max_order: int,
     model: Model | str | None,
     extended: bool,
+    search: str = "auto",
 ) -> Selection:
     method = method.lower()
     if method not in METHODS:
@@ -238,12 +242,12 @@ def _select(
         if model is None:
             raise ModelError("The fixed method needs a model, e.g. [12,13,24].")
         mod = parse_model(model, table.n_lists, table.lists) if isinstance(model, str) else model
-        return select_fixed(table, mod)
+        return select_fixed(table, mod, extended=extended)
     if model is not None:
         raise ModelError(f"A model was given but the method is {method!r}; use method 'fixed' to fit it.")
     if method == "stepwise":
         return stepwise(table, pthresh, extended=extended)
-    return select_by_ic(table, method, max_order, extended=extended)
+    return select_by_ic(table, method, max_order, extended=extended, search=search)
 
 
 def estimate(
@@ -262,6 +266,8 @@ def estimate(
     top: int | None = None,
     workers: int = 1,
     extended: bool = False,
+    search: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Estimate:
     """Estimate the total population from a capture-history table.
 
@@ -269,8 +275,10 @@ def estimate(
     hierarchical models up to ``max_order``) or ``"fixed"`` (``model``, e.g. ``"[12,13,24]"``).
     ``ci``: ``"wald"``, ``"profile"``, ``"bootstrap"`` (``nboot`` replicates, ``interval`` ``"bca"`` or
     ``"percentile"``, reproducible with ``seed``, model re-selected in each replicate) or ``"none"``.
-    ``extended=True`` lets the selection use terms at minus infinity as SparseMSE and
-    MultipleSystemsEstimation do.
+    ``extended=True`` lets the selection (and a fixed model) use terms at minus infinity as SparseMSE
+    and MultipleSystemsEstimation do.  ``search`` (AIC/BIC): ``"all"``, ``"local"`` or ``"auto"``
+    (see :func:`~vangnet.estimation.selection.select_by_ic`).  ``progress(done, total)`` is called
+    during a bootstrap.
     """
     if not 0.0 < level < 1.0:
         raise EstimationError(f"The confidence level must be between 0 and 1, got {level}.")
@@ -279,7 +287,7 @@ def estimate(
         raise EstimationError(f"Unknown interval method {ci!r}; use one of {', '.join(CI_METHODS)}.")
     if interval not in INTERVALS:
         raise EstimationError(f"Unknown bootstrap interval {interval!r}; use 'bca' or 'percentile'.")
-    selection = _select(table, method, pthresh, max_order, model, extended)
+    selection = _select(table, method, pthresh, max_order, model, extended, search)
     fit = selection.fit
     if ci == "wald":
         low, high = wald_interval(fit, level)
@@ -289,7 +297,9 @@ def estimate(
         return Estimate(selection, "profile", prof.low, prof.high, level, profile=prof)
     if ci == "none":
         return Estimate(selection, "none", math.nan, math.nan, level)
-    boot = bootstrap(selection, nboot, seed=seed, kind=bootstrap_kind, level=level, top=top, workers=workers)
+    boot = bootstrap(
+        selection, nboot, seed=seed, kind=bootstrap_kind, level=level, top=top, workers=workers, progress=progress
+    )
     low, high = boot.bca if interval == "bca" else boot.percentile
     return Estimate(selection, "bootstrap", low, high, level, interval=interval, bootstrap=boot)
 
@@ -379,6 +389,7 @@ def estimate_stratified(
     top: int | None = None,
     workers: int = 1,
     extended: bool = False,
+    search: str = "auto",
 ) -> StratifiedEstimate:
     """Estimate each stratum (e.g. form of exploitation, year) separately and their sum.
 
@@ -408,6 +419,7 @@ def estimate_stratified(
                 top=top,
                 workers=workers,
                 extended=extended,
+                search=search,
             )
         except EstimationError as exc:
             raise type(exc)(f"Stratum {key!r}: {exc}") from None

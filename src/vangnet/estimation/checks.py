@@ -36,7 +36,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linprog
 
 from vangnet.estimation.fitting import design_matrix, superset_sums
 from vangnet.estimation.models import Model, bits
@@ -159,6 +158,8 @@ def boundary_directions(x_pos: np.ndarray, x_zero: np.ndarray) -> np.ndarray | N
     cost = np.concatenate([np.zeros(r), -np.ones(nz)])
     a_ub = np.hstack([m, np.eye(nz)])
     bounds = [(None, None)] * r + [(0.0, 1.0)] * nz
+    from scipy.optimize import linprog  # slow import: only when needed
+
     res = linprog(cost, A_ub=a_ub, b_ub=np.zeros(nz), bounds=bounds, method="highs")
     if res.status != 0:  # pragma: no cover - HiGHS solves these tiny bounded programs
         raise RuntimeError(f"existence linear program failed: {res.message}")

@@ -33,9 +33,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq, minimize_scalar
-from scipy.special import gammaln
-from scipy.stats import chi2, norm
+from scipy.special import chdtri, gammaln, ndtr, ndtri
 
 from vangnet.estimation.errors import EstimationError
 from vangnet.estimation.fitting import FitResult, newton_compact
@@ -45,7 +43,7 @@ from vangnet.estimation.selection import Selection, Selector, selector_for
 # ====================================================================== Wald
 def wald_interval(fit: FitResult, level: float = 0.95) -> tuple[float, float]:
     """Wald interval on ``log(dark figure)``, transformed back to the population size."""
-    z = float(norm.ppf(0.5 + level / 2.0))
+    z = float(ndtri(0.5 + level / 2.0))
     b0 = float(fit.coefficients[0])
     se = fit.se_log_dark
     n = fit.table.observed
@@ -137,10 +135,12 @@ def profile_interval(fit: FitResult, level: float = 0.95, upper_factor: float = 
     i = int(np.argmax(values))
     lo_b = grid[max(i - 1, 0)]
     hi_b = grid[min(i + 1, grid.size - 1)]
+    from scipy.optimize import brentq, minimize_scalar  # slow import: only when needed
+
     opt = minimize_scalar(lambda v: -f(v), bounds=(lo_b, hi_b), method="bounded", options={"xatol": tol})
     n_mle = float(opt.x)
     lmax = max(-float(opt.fun), float(values[i]))
-    cut = lmax - float(chi2.ppf(level, 1)) / 2.0
+    cut = lmax - float(chdtri(1.0, 1.0 - level)) / 2.0
 
     def g(v: float) -> float:
         return f(v) - cut
@@ -209,10 +209,10 @@ def bca_interval(
         raise EstimationError("No bootstrap replicate could be estimated, so no interval can be given.")
     share = float(np.mean(reps < estimate))
     share = min(max(share, 0.5 / b), 1.0 - 0.5 / b)
-    z0 = float(norm.ppf(share))
+    z0 = float(ndtri(share))
     alpha = np.array([0.5 - level / 2.0, 0.5 + level / 2.0])
-    za = norm.ppf(alpha)
-    adj = norm.cdf(z0 + (z0 + za) / (1.0 - acceleration * (z0 + za)))
+    za = ndtri(alpha)
+    adj = ndtr(z0 + (z0 + za) / (1.0 - acceleration * (z0 + za)))
     q = type8_quantile(reps, adj)
     return (float(q[0]), float(q[1])), z0
 
@@ -256,9 +256,16 @@ def _select_chunk(args: tuple[Selector, np.ndarray]) -> tuple[np.ndarray, list[s
 
 
 def run_selector(
-    selector: Selector, counts: np.ndarray, workers: int = 1, chunk: int = 250
+    selector: Selector,
+    counts: np.ndarray,
+    workers: int = 1,
+    chunk: int = 250,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[np.ndarray, list[str]]:
-    """Apply ``selector`` to every row of ``counts``, optionally in ``workers`` processes."""
+    """Apply ``selector`` to every row of ``counts``, optionally in ``workers`` processes.
+
+    ``progress(done, total)`` is called after every chunk of rows.
+    """
     rows = counts.shape[0]
     if workers <= 1 or rows < 2 * chunk:
         out: list[np.ndarray] = []
@@ -267,11 +274,19 @@ def run_selector(
             t, s = selector.select(counts[lo : lo + chunk])
             out.append(t)
             specs.extend(s)
+            if progress is not None:
+                progress(min(lo + chunk, rows), rows)
         return (np.concatenate(out) if out else np.zeros(0)), specs
     parts = np.array_split(np.arange(rows), max(workers, math.ceil(rows / chunk)))
     ctx = multiprocessing.get_context("spawn")
+    results = []
+    done = 0
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        results = list(pool.map(_select_chunk, [(selector, counts[p]) for p in parts]))
+        for part, res in zip(parts, pool.map(_select_chunk, [(selector, counts[p]) for p in parts]), strict=True):
+            results.append(res)
+            done += part.size
+            if progress is not None:
+                progress(done, rows)
     return np.concatenate([r[0] for r in results]), [s for r in results for s in r[1]]
 
 
@@ -294,6 +309,7 @@ def bootstrap(
     level: float = 0.95,
     top: int | None = None,
     workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BootstrapResult:
     """Bootstrap the population estimate with the model selection repeated in every replicate.
 
@@ -306,7 +322,7 @@ def bootstrap(
     rng = np.random.default_rng(seed)
     reps = draw_replicates(fit, nboot, rng, kind)
     selector = selector_for(selection, top)
-    totals, specs = run_selector(selector, reps, workers)
+    totals, specs = run_selector(selector, reps, workers, chunk=100 if progress is not None else 250, progress=progress)
     jack_tables, weights = jackknife_counts(fit.table.counts)
     jack, _ = selector.select(jack_tables)
     acc = jackknife_acceleration(jack, weights)

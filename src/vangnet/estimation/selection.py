@@ -26,6 +26,7 @@ which the bootstrap uses to redo the model choice in every replicate.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -386,38 +387,21 @@ def _criterion(
     return n_params * np.log(n_obs) - 2.0 * loglik
 
 
-def select_by_ic(
+def _rank(
     table: CaptureTable,
-    criterion: str = "bic",
-    max_order: int = 2,
-    *,
-    extended: bool = False,
-    limit: int = MAX_MODELS,
-) -> Selection:
-    """Fit every hierarchical model up to ``max_order`` that passes the existence check and choose the
-    one with the smallest AIC or BIC.
-
-    By default models using a term that no observed person exhibits are left out (their MLE does not
-    exist).  With ``extended=True`` they are fitted with that term at minus infinity, as in the R
-    package MultipleSystemsEstimation (then ``p`` still counts that term).
-    """
-    criterion = criterion.lower()
-    if criterion not in {"aic", "bic"}:
-        raise ModelError(f"Unknown criterion {criterion!r}; use 'aic' or 'bic'.")
+    interactions: Sequence[tuple[int, ...]],
+    criterion: str,
+    extended: bool,
+    cache: ExistenceCache,
+) -> list[RankedModel]:
+    """Fit the given models (those that pass the checks) and return them ranked by the criterion."""
     k = table.n_lists
-    if max_order < 1:
-        raise ModelError("The maximum order must be at least 1 (main effects).")
-    nstar = superset_sums((table.counts > 0).astype(float), k)
-    allowed = None if extended else {t for t in range(1, 1 << k) if nstar[t] > 0 and len(bits(t)) >= 2}
-    interactions = enumerate_models(k, max_order, allowed, limit)
     universe = _universe(k, interactions)
     masks = _masks(universe, interactions, k)
-    cache = ExistenceCache(k)
     ok, finite = models_ok(table.counts > 0, k, universe, masks, cache, extended)
     idx = np.nonzero(ok)[0]
     if idx.size == 0:
-        diagnosis = check_model(table, Model.main_effects(k))
-        raise NotEstimableError("No model can be fitted to this table. " + diagnosis.message(), diagnosis)
+        return []
     excl = _excluded_rows(k, universe, masks[idx] & ~finite[idx])
     ll, beta, conv = _fit_many(table.counts[None, :].astype(float), k, universe, finite[idx], excluded=excl)
     n_params = masks[idx].sum(axis=1)
@@ -425,26 +409,152 @@ def select_by_ic(
     crit[~conv] = np.inf
     order = np.argsort(crit, kind="stable")
     totals = table.observed + np.exp(beta[:, 0])
-    ranking = tuple(
-        RankedModel(Model(k, interactions[idx[i]]), float(totals[i]), float(crit[i]))
+    return [
+        RankedModel(Model(k, tuple(interactions[idx[i]])), float(totals[i]), float(crit[i]))
         for i in order
         if np.isfinite(crit[i])
-    )
+    ]
+
+
+def _neighbours(model: tuple[int, ...], candidates: Sequence[int]) -> list[tuple[int, ...]]:
+    """Hierarchical models one term away: add a candidate whose sub-terms are all in, or drop a term
+    that no other term contains."""
+    present = set(model)
+    out: list[tuple[int, ...]] = []
+    for t in candidates:
+        if t in present:
+            if not any(u != t and (u & t) == t for u in present):
+                out.append(tuple(sorted(present - {t}, key=term_key)))
+        else:
+            subs = [t & ~(1 << j) for j in bits(t)]
+            if all(len(bits(u)) < 2 or u in present for u in subs):
+                out.append(tuple(sorted(present | {t}, key=term_key)))
+    return out
+
+
+def _local_search(
+    table: CaptureTable, criterion: str, max_order: int, extended: bool, starts: Sequence[tuple[int, ...]]
+) -> tuple[list[RankedModel], int]:
+    """Best-improvement search over the hierarchical models, one term added or dropped at a time, from
+    each start; every neighbourhood is fitted as one batch.  Returns the ranking of every model fitted
+    and how many were fitted."""
+    k = table.n_lists
+    full = (1 << k) - 1
+    nstar = superset_sums((table.counts > 0).astype(float), k)
+    candidates = [
+        t
+        for r in range(2, min(max_order, k - 1) + 1)
+        for t in (sum(1 << j for j in c) for c in combinations(range(k), r))
+        if t != full and (extended or nstar[t] > 0)
+    ]
+    cache = ExistenceCache(k)
+    seen: dict[tuple[int, ...], RankedModel | None] = {}
+
+    def evaluate(models: list[tuple[int, ...]]) -> None:
+        new = [m for m in dict.fromkeys(models) if m not in seen]
+        if not new:
+            return
+        ranked = {r.model.interactions: r for r in _rank(table, new, criterion, extended, cache)}
+        for m in new:
+            seen[m] = ranked.get(tuple(Model(k, m).interactions))
+
+    for start in starts:
+        current = tuple(sorted(start, key=term_key))
+        evaluate([current])
+        if seen.get(current) is None:
+            continue
+        while True:
+            nbrs = _neighbours(current, candidates)
+            evaluate(nbrs)
+            best = min(
+                (seen[m] for m in nbrs if seen.get(m) is not None),
+                key=lambda r: r.criterion,  # type: ignore[union-attr]
+                default=None,
+            )
+            cur = seen[current]
+            assert cur is not None
+            if best is None or best.criterion >= cur.criterion - 1e-9:
+                break
+            current = tuple(best.model.interactions)
+    ranking = sorted((r for r in seen.values() if r is not None), key=lambda r: r.criterion)
+    return ranking, len(seen)
+
+
+def select_by_ic(
+    table: CaptureTable,
+    criterion: str = "bic",
+    max_order: int = 2,
+    *,
+    extended: bool = False,
+    limit: int = MAX_MODELS,
+    search: str = "auto",
+) -> Selection:
+    """Fit every hierarchical model up to ``max_order`` that passes the existence check and choose the
+    one with the smallest AIC or BIC.
+
+    By default models using a term that no observed person exhibits are left out (their MLE does not
+    exist).  With ``extended=True`` they are fitted with that term at minus infinity, as in the R
+    package MultipleSystemsEstimation (then ``p`` still counts that term).
+
+    ``search``: ``"all"`` fits every model (refused beyond ``limit``); ``"local"`` is a
+    best-improvement search (one term added or dropped at a time) started from the stepwise model and
+    from the main-effects model; ``"auto"`` (default) fits all models when there are at most
+    ``limit`` and searches locally otherwise (e.g. 8 lists in extended mode: 2^28 models).  A local
+    search finds a local minimum of the criterion, which need not be the global one; the selection's
+    ``options["search"]`` says which search was used.
+    """
+    criterion = criterion.lower()
+    if criterion not in {"aic", "bic"}:
+        raise ModelError(f"Unknown criterion {criterion!r}; use 'aic' or 'bic'.")
+    if search not in {"auto", "all", "local"}:
+        raise ModelError(f"Unknown search {search!r}; use 'auto', 'all' or 'local'.")
+    k = table.n_lists
+    if max_order < 1:
+        raise ModelError("The maximum order must be at least 1 (main effects).")
+    nstar = superset_sums((table.counts > 0).astype(float), k)
+    allowed = None if extended else {t for t in range(1, 1 << k) if nstar[t] > 0 and len(bits(t)) >= 2}
+    used = "all"
+    interactions: list[tuple[int, ...]] = []
+    if search != "local":
+        try:
+            interactions = enumerate_models(k, max_order, allowed, limit)
+        except ModelError:
+            if search == "all":
+                raise
+            used = "local"
+    else:
+        used = "local"
+    cache = ExistenceCache(k)
+    if used == "all":
+        ranking = _rank(table, interactions, criterion, extended, cache)
+        n_models = len(interactions)
+    else:
+        starts: list[tuple[int, ...]] = [()]
+        with suppress(NotEstimableError):
+            starts.insert(0, tuple(stepwise(table, extended=extended).model.interactions))
+        ranking, n_models = _local_search(table, criterion, max_order, extended, starts)
+    if not ranking:
+        diagnosis = check_model(table, Model.main_effects(k))
+        raise NotEstimableError("No model can be fitted to this table. " + diagnosis.message(), diagnosis)
     best = ranking[0].model
     fit = fit_model(table, best, check=False, extended=extended)
     return Selection(
         criterion,
         fit,
-        ranking=ranking,
-        n_models=len(interactions),
-        n_skipped=len(interactions) - len(ranking),
-        options={"max_order": max_order, "extended": extended},
+        ranking=tuple(ranking),
+        n_models=n_models,
+        n_skipped=n_models - len(ranking),
+        options={"max_order": max_order, "extended": extended, "search": used},
     )
 
 
-def select_fixed(table: CaptureTable, model: Model) -> Selection:
-    """Fit a user-given model (after the existence/identifiability check)."""
-    return Selection("fixed", fit_model(table, model))
+def select_fixed(table: CaptureTable, model: Model, *, extended: bool = False) -> Selection:
+    """Fit a user-given model (after the existence/identifiability check).
+
+    With ``extended=True`` a term that nobody observed exhibits is set to minus infinity instead of
+    making the fit fail (the extended MLE of Chan, Silverman & Vincent 2021).
+    """
+    return Selection("fixed", fit_model(table, model, extended=extended), options={"extended": extended})
 
 
 # ====================================================================== batch selectors
@@ -464,14 +574,17 @@ class Selector:
 class FixedSelector(Selector):
     """Always the same model (refitted; a replicate where its MLE does not exist gives NaN)."""
 
-    def __init__(self, model: Model, start: np.ndarray | None = None) -> None:
+    def __init__(self, model: Model, start: np.ndarray | None = None, extended: bool = False) -> None:
         self.model = model
         self.n_lists = model.n_lists
         self.start = start
+        self.extended = extended
         self.cache = ExistenceCache(model.n_lists)
 
     def select(self, counts: np.ndarray) -> tuple[np.ndarray, list[str]]:
         y = np.atleast_2d(np.asarray(counts, dtype=float))
+        if self.extended:
+            return self._select_extended(y)
         k = self.n_lists
         terms = tuple(int(t) for t in self.model.terms)
         positive = y > 0
@@ -485,6 +598,19 @@ class FixedSelector(Selector):
             bf = newton_batch(y[idx], k, self.model.terms, beta0=start)
             tot = y[idx, 1:].sum(axis=1) + np.exp(bf.beta[:, 0])
             totals[idx] = np.where(bf.converged, tot, np.nan)
+        spec = self.model.spec
+        return totals, [spec if np.isfinite(t) else "" for t in totals]
+
+    def _select_extended(self, y: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        """Replicate by replicate: which terms are at minus infinity depends on the replicate's zeros."""
+        lists = tuple(f"L{j + 1}" for j in range(self.n_lists))
+        totals = np.full(y.shape[0], np.nan)
+        for b in range(y.shape[0]):
+            table = CaptureTable(lists, y[b].astype(np.int64))
+            try:
+                totals[b] = fit_model(table, self.model, extended=True).total
+            except NotEstimableError:
+                continue
         spec = self.model.spec
         return totals, [spec if np.isfinite(t) else "" for t in totals]
 
@@ -603,4 +729,4 @@ def selector_for(selection: Selection, top: int | None = None) -> Selector:
         return StepwiseSelector(k, float(pthresh) if isinstance(pthresh, (int, float)) else 0.02, extended)
     if selection.method in {"aic", "bic"}:
         return ICSelector.from_selection(selection, top)
-    return FixedSelector(selection.model, selection.fit.coefficients)
+    return FixedSelector(selection.model, selection.fit.coefficients, extended)

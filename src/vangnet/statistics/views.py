@@ -29,6 +29,7 @@ from vangnet.estimation import Estimate, EstimationError, estimate
 from vangnet.statistics import chain as chain_selectors
 from vangnet.statistics import charts, monitor, selectors
 from vangnet.statistics.capture import CaptureHistories, capture_histories
+from vangnet.statistics.estimate import live_estimate
 from vangnet.statistics.forms import FIRST_YEAR, MAX_YEARS, filters_from
 from vangnet.statistics.suppression import suppress
 
@@ -129,8 +130,18 @@ def estimate_view(request: HttpRequest) -> HttpResponse:
     except (ArithmeticError, ValueError, np.linalg.LinAlgError):
         logger.exception("estimation failed")
         error = _("The estimate could not be computed for these years. Try a longer period.")
+    live: dict[str, Any] | None = None
+    live_error = ""
+    try:
+        live = _live(live_estimate(filters), capture)
+    except EstimationError as exc:
+        live_error = " ".join(str(exc).split())
+    except (ArithmeticError, ValueError, np.linalg.LinAlgError):
+        logger.exception("estimation with covariates failed")
+        live_error = _("The estimate could not be computed for these years. Try a longer period.")
     log_processing("statistics_anonymised", Action.READ,
-                   fields=["submitted_at", "reporting_organisation", "cluster_id", "forms"])
+                   fields=["submitted_at", "reporting_organisation", "cluster_id", "forms", "age_at_signal",
+                           "gender"])
     totals = [(str(lst.label), cell) for (lst, _n), cell in zip(
         capture.list_totals(), suppress([[n] for _l, n in capture.list_totals()]), strict=True)]
     return render(request, "statistics/estimate.html", {
@@ -140,6 +151,7 @@ def estimate_view(request: HttpRequest) -> HttpResponse:
         "breadcrumbs": [{"url": reverse("statistics:index"), "label": _("Figures")},
                         {"url": "", "label": _("Estimate of the dark number")}],
         "anonymous": suppress([[capture.anonymous_signals]])[0][0],
+        "live": live, "live_error": live_error,
     })
 
 
@@ -199,3 +211,73 @@ def monitor_pdf(request: HttpRequest, year: int) -> HttpResponse:
     response = HttpResponse(monitor.to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="monitor-{year}.pdf"'
     return response
+
+
+# ----------------------------------------------------------------------------- estimate with covariates
+def _covariate_names() -> dict[str, str]:
+    return {"year": _("year"), "age": _("age group"), "gender": _("gender"), "form": _("form of exploitation")}
+
+
+def _source_label(sources: tuple[str, ...]) -> str:
+    names = {"stepwise": _("chosen step by step"), "plain": _("without covariates (step by step)"),
+             "latent": _("latent classes (Bayesian)")}
+    return " = ".join(names.get(s) or _("BIC rank %(n)s") % {"n": s.removeprefix("bic-")} for s in sources)
+
+
+def _live(live: Any, capture: CaptureHistories) -> dict[str, Any]:
+    """Numbers and charts of the estimate with covariates, formatted for the page (charts as SVG strings
+    built in Python, so their coordinates never depend on the language)."""
+    from django.utils.safestring import mark_safe
+
+    from vangnet.estimation.sensitivity import IntervalItem, Sensitivity, SensitivityRow, interval_svg
+
+    est = live.estimate
+    table = live.table
+    labels = {lst.code: str(lst.label) for lst in capture.lists}
+    cov_names = _covariate_names()
+    names = {**labels, **cov_names}
+    fit = est.fit
+    terms = sorted(fit.model.terms, key=lambda t: [list(table.lists + table.covariates).index(x) for x in t])
+    years = est.by("year")
+    published = suppress([[r.observed] for r in years] + [[est.total.observed]], total_row=True) if years else []
+    year_rows = [{"year": r.level, "observed": cells[0].display, "estimate": _number(r.estimate),
+                  "low": _number(r.ci_low), "high": _number(r.ci_high)}
+                 for r, cells in zip(years, published[:-1], strict=True)]
+    rows: list[SensitivityRow] = list(live.sensitivity.rows)
+    if live.plain is not None:
+        rows.append(live.plain)
+    if live.latent is not None:
+        lat = live.latent
+        rows.append(SensitivityRow(("latent",), "", "", math.nan, math.nan, lat.estimate, lat.ci_low, lat.ci_high))
+    spread = Sensitivity(tuple(rows), table.observed)
+    sens_rows = [{"label": _source_label(r.sources), "model": r.model,
+                  "delta": number_format(r.delta, 1) if math.isfinite(r.delta) else "–",
+                  "estimate": _number(r.estimate), "low": _number(r.ci_low), "high": _number(r.ci_high)}
+                 for r in rows]
+    warning = ""
+    if spread.disagree:
+        warning = _("Models that fit the lists about equally well give very different answers: from %(low)s to "
+                    "%(high)s, a factor %(factor)s. The data cannot tell which is right. Do not use one of these "
+                    "numbers without this spread.") % {
+            "low": _number(spread.low), "high": _number(spread.high), "factor": number_format(spread.ratio, 1)}
+    year_chart = interval_svg(
+        [IntervalItem(r.level, r.estimate, r.ci_low, r.ci_high, r.observed) for r in years],
+        title=_("Estimated number of victims per year with interval; the light bar is the number seen"),
+    ) if years else ""
+    sens_chart = interval_svg(
+        [IntervalItem(row["label"], r.estimate, r.ci_low, r.ci_high) for row, r in zip(sens_rows, rows, strict=True)],
+        title=_("Estimates of the credible models with their intervals; the dashed line is the number seen"),
+        observed=table.observed, observed_label=_("seen"),
+    )
+    return {
+        "total": _number(est.total.estimate), "low": _number(est.total.ci_low), "high": _number(est.total.ci_high),
+        "observed": _number(table.observed), "level": round(est.level * 100),
+        "covariates": [cov_names[c] for c in table.covariates],
+        "terms": [" × ".join(names.get(x, x) for x in t) for t in terms],
+        "years": year_rows, "year_chart": mark_safe(year_chart),  # numbers and escaped labels only
+        "sensitivity": sens_rows, "sensitivity_chart": mark_safe(sens_chart),
+        "spread_low": _number(spread.low), "spread_high": _number(spread.high),
+        "factor": number_format(spread.ratio, 2), "warning": warning,
+        "latent": live.latent is not None,
+        "latent_unsettled": live.latent is not None and not live.latent.converged,
+    }
