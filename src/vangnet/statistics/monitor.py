@@ -25,6 +25,7 @@ from vangnet.shelters.models import DischargeDestination, Placement
 from vangnet.statistics import chain as chain_selectors
 from vangnet.statistics import selectors
 from vangnet.statistics.capture import capture_histories
+from vangnet.statistics.estimate import live_estimate
 from vangnet.statistics.selectors import FigureRow, FigureTable, Filters
 from vangnet.statistics.suppression import suppress
 
@@ -43,6 +44,12 @@ class EstimateSummary:
     model: str = ""
     lists: list[str] = field(default_factory=list)
     error: str = ""
+    #: covariates the model used (year, age group, gender, form); empty for the estimate without covariates
+    covariates: list[str] = field(default_factory=list)
+    #: the spread over the credible models (rounded) and the plain-language warning when they disagree
+    spread_low: int | None = None
+    spread_high: int | None = None
+    warning: str = ""
 
 
 @dataclass
@@ -68,7 +75,34 @@ def _round_to(value: float, step: int = 10) -> int:
     return int(step * round(value / step))
 
 
-def dark_number(filters: Filters) -> EstimateSummary:
+def dark_number(filters: Filters, year: int) -> EstimateSummary:
+    """The estimate for ``year``: from the log-linear model with covariates (year, age group, gender, form) fitted
+    on the years of ``filters`` (the Dutch way), with the spread over the credible models; when no such model
+    can be fitted, the estimate without covariates for the year alone."""
+    try:
+        live = live_estimate(filters)
+    except (EstimationError, ArithmeticError, ValueError, np.linalg.LinAlgError):
+        return _plain_dark_number(Filters(year_from=year, year_to=year))
+    row = next((r for r in live.estimate.by("year") if str(r.level) == str(year)), None)
+    if row is None or not (math.isfinite(row.estimate) and math.isfinite(row.ci_low) and math.isfinite(row.ci_high)):
+        return _plain_dark_number(Filters(year_from=year, year_to=year))
+    table = live.table
+    summary = EstimateSummary(observed=int(row.observed), total=_round_to(row.estimate), low=_round_to(row.ci_low),
+                              high=_round_to(row.ci_high), level=round(live.estimate.level * 100),
+                              method=str(live.estimate.ci_method), covariates=list(table.covariates),
+                              lists=[str(x) for x in table.lists])
+    summary.model = str(live.estimate.fit.model.spec(table))
+    sens = live.sensitivity
+    if sens.rows:
+        summary.spread_low, summary.spread_high = _round_to(sens.low), _round_to(sens.high)
+        if sens.disagree:
+            summary.warning = _("Models that fit about equally well differ by a factor %(factor)s: the data cannot "
+                                "tell which is right, so do not report one number on its own.") % {
+                "factor": f"{sens.ratio:.1f}"}
+    return summary
+
+
+def _plain_dark_number(filters: Filters) -> EstimateSummary:
     capture = capture_histories(filters)
     labels = {lst.code: str(lst.label) for lst in capture.lists}
     summary = EstimateSummary(observed=capture.observed)
@@ -141,7 +175,7 @@ def build(year: int) -> Monitor:
     return Monitor(
         year=year, filters=filters, figures=figures, chain=chain_selectors.chain(filters),
         shelter=shelter_use(filters), controls=controls_report(year),
-        estimate=dark_number(Filters(year_from=year, year_to=year)),
+        estimate=dark_number(filters, year),
     )
 
 
