@@ -42,6 +42,15 @@ LEVELS = {
     "gender": ("other_or_unknown", "female"),
     "form": ("other_forms", "sexual"),
 }
+
+
+def covariate_names() -> dict[str, str]:
+    """The covariates in the reader's language."""
+    from django.utils.translation import gettext as _
+
+    return {"year": _("year"), "age": _("age group"), "gender": _("gender"), "form": _("form of exploitation")}
+
+
 #: Seed of the latent-class sampler: the page shows the same number on every visit.
 LATENT_SEED = 20261204
 

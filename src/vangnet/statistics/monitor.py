@@ -24,8 +24,8 @@ from vangnet.estimation import EstimationError, estimate
 from vangnet.shelters.models import DischargeDestination, Placement
 from vangnet.statistics import chain as chain_selectors
 from vangnet.statistics import selectors
-from vangnet.statistics.capture import capture_histories
-from vangnet.statistics.estimate import live_estimate
+from vangnet.statistics.capture import LISTS, capture_histories
+from vangnet.statistics.estimate import covariate_names, live_estimate
 from vangnet.statistics.selectors import FigureRow, FigureTable, Filters
 from vangnet.statistics.suppression import suppress
 
@@ -75,6 +75,9 @@ def _round_to(value: float, step: int = 10) -> int:
     return int(step * round(value / step))
 
 
+CI_METHODS = {"wald": "Wald", "profile": "profile likelihood", "bootstrap": "bootstrap"}
+
+
 def dark_number(filters: Filters, year: int) -> EstimateSummary:
     """The estimate for ``year``: from the log-linear model with covariates (year, age group, gender, form) fitted
     on the years of ``filters`` (the Dutch way), with the spread over the credible models; when no such model
@@ -87,11 +90,15 @@ def dark_number(filters: Filters, year: int) -> EstimateSummary:
     if row is None or not (math.isfinite(row.estimate) and math.isfinite(row.ci_low) and math.isfinite(row.ci_high)):
         return _plain_dark_number(Filters(year_from=year, year_to=year))
     table = live.table
+    names = {**{lst.code: str(lst.label) for lst in LISTS}, **covariate_names()}
     summary = EstimateSummary(observed=int(row.observed), total=_round_to(row.estimate), low=_round_to(row.ci_low),
                               high=_round_to(row.ci_high), level=round(live.estimate.level * 100),
-                              method=str(live.estimate.ci_method), covariates=list(table.covariates),
-                              lists=[str(x) for x in table.lists])
-    summary.model = str(live.estimate.fit.model.spec(table))
+                              method=CI_METHODS.get(live.estimate.ci_method, live.estimate.ci_method),
+                              covariates=[names.get(c, c) for c in table.covariates],
+                              lists=[names.get(c, c) for c in table.lists])
+    interactions = [" × ".join(names.get(x, x) for x in term) for term in live.estimate.fit.model.terms
+                    if len(term) > 1]
+    summary.model = "; ".join(interactions) or _("no interactions")
     sens = live.sensitivity
     if sens.rows:
         summary.spread_low, summary.spread_high = _round_to(sens.low), _round_to(sens.high)

@@ -29,7 +29,7 @@ from vangnet.estimation import Estimate, EstimationError, estimate
 from vangnet.statistics import chain as chain_selectors
 from vangnet.statistics import charts, monitor, selectors
 from vangnet.statistics.capture import CaptureHistories, capture_histories
-from vangnet.statistics.estimate import live_estimate
+from vangnet.statistics.estimate import covariate_names, live_estimate
 from vangnet.statistics.forms import FIRST_YEAR, MAX_YEARS, filters_from
 from vangnet.statistics.suppression import suppress
 
@@ -214,10 +214,6 @@ def monitor_pdf(request: HttpRequest, year: int) -> HttpResponse:
 
 
 # ----------------------------------------------------------------------------- estimate with covariates
-def _covariate_names() -> dict[str, str]:
-    return {"year": _("year"), "age": _("age group"), "gender": _("gender"), "form": _("form of exploitation")}
-
-
 def _source_label(sources: tuple[str, ...]) -> str:
     names = {"stepwise": _("chosen step by step"), "plain": _("without covariates (step by step)"),
              "latent": _("latent classes (Bayesian)")}
@@ -234,7 +230,7 @@ def _live(live: Any, capture: CaptureHistories) -> dict[str, Any]:
     est = live.estimate
     table = live.table
     labels = {lst.code: str(lst.label) for lst in capture.lists}
-    cov_names = _covariate_names()
+    cov_names = covariate_names()
     names = {**labels, **cov_names}
     fit = est.fit
     terms = sorted(fit.model.terms, key=lambda t: [list(table.lists + table.covariates).index(x) for x in t])
