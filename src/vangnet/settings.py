@@ -205,6 +205,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True
+# issue 15 (language and consistency): one date format per language, in vangnet/formats/<lang>/formats.py
+FORMAT_MODULE_PATH = ["vangnet.formats"]
 
 # --- static files -------------------------------------------------------------------------------
 

@@ -18,16 +18,22 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from vangnet.accounts.models import Organisation
 from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
 from vangnet.cases import services as case_services
-from vangnet.cases.models import Case, CaseEvent, CaseStatus, InvolvementRole
+from vangnet.cases.models import Case, CaseEvent, CaseStatus, InvolvementRole, Urgency
+from vangnet.cases.timeline import choice
+from vangnet.cases.timeline import date as timeline_date
+from vangnet.cases.timeline import datetime as timeline_datetime
 from vangnet.cases.transitions import is_allowed
 from vangnet.shelters.models import (
     OPEN_REQUEST_STATUSES,
     ClaimKind,
+    DeclineReason,
+    DischargeDestination,
     EscalationReason,
     Notification,
     NotificationKind,
@@ -102,13 +108,15 @@ def notify(organisation: Organisation | int, kind: str, message: str, *, request
                                        placement=placement)
 
 
-def _event(case: Case, summary: str, actor: Any, kind: str = CaseEvent.Kind.PLACEMENT, at: Any = None) -> None:
-    case_services.add_event(case, kind, summary, actor=actor if getattr(actor, "pk", None) else None,
+def _event(case: Case, message: str, params: dict[str, Any], actor: Any, kind: str = CaseEvent.Kind.PLACEMENT,
+           at: Any = None) -> None:
+    case_services.add_event(case, kind, message, params, actor=actor if getattr(actor, "pk", None) else None,
                             organisation=getattr(actor, "organisation", None), at=at)
 
 
-def _place_label(capacity: PlaceCapacity) -> str:
-    return f"{capacity.location.provider.name}, {capacity.get_place_type_display()}"
+def _place(capacity: PlaceCapacity) -> list[Any]:
+    """The place as a timeline param: the provider's name and the place type, shown in the reader's language."""
+    return [capacity.location.provider.name, choice(PlaceType(capacity.place_type))]
 
 
 # --- locations and capacity (the provider's own data; no personal data of victims) -----------------
@@ -248,7 +256,7 @@ def create_request(case: Case, *, actor: Any, data: dict[str, Any], languages: I
         req.save()
         req.languages.set(list(languages))
         req.avoid_municipalities.set(list(avoid_municipalities))
-        _event(case, _("Placement requested (%(urgency)s)") % {"urgency": req.get_urgency_display()}, actor, at=now)
+        _event(case, N_("Placement requested (%(urgency)s)"), {"urgency": choice(Urgency(req.urgency))}, actor, at=now)
         log_processing(ACTIVITY, Action.CREATE, subject=case, obj=req,
                        fields=[*REQUEST_FIELDS, "languages", "avoid_municipalities"])
         if req.urgency == "acute":
@@ -269,8 +277,8 @@ def escalate(req: PlacementRequest, reason: str, *, actor: Any = None, now: date
     if not updated:
         return False
     req.escalated_at, req.escalation_reason = now, reason
-    _event(req.case, _("Placement escalated to the national coordinator: %(reason)s")
-           % {"reason": EscalationReason(reason).label}, actor, kind=CaseEvent.Kind.ESCALATION, at=now)
+    _event(req.case, N_("Placement escalated to the national coordinator: %(reason)s"),
+           {"reason": choice(EscalationReason(reason))}, actor, kind=CaseEvent.Kind.ESCALATION, at=now)
     log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=req, fields=["escalated_at", "escalation_reason"],
                    changes={"escalation_reason": {"old": "", "new": reason}})
     return True
@@ -294,7 +302,7 @@ def put_on_waiting_list(request_id: int, *, actor: Any) -> PlacementRequest:
             raise InvalidState(_("Only a request that is looking for a place can wait for one."))
         req.status = RequestStatus.WAITING
         req.save(update_fields=["status"])
-        _event(req.case, _("Placement request put on the waiting list"), actor)
+        _event(req.case, N_("Placement request put on the waiting list"), {}, actor)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=req, fields=["status"],
                        changes={"status": {"old": RequestStatus.OPEN, "new": RequestStatus.WAITING}})
     return req
@@ -311,7 +319,7 @@ def cancel_request(request_id: int, *, actor: Any) -> PlacementRequest:
         old = req.status
         req.status, req.closed_at = RequestStatus.CANCELLED, timezone.now()
         req.save(update_fields=["status", "closed_at"])
-        _event(req.case, _("Placement request cancelled"), actor)
+        _event(req.case, N_("Placement request cancelled"), {}, actor)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=req, fields=["status"],
                        changes={"status": {"old": old, "new": req.status}})
     return req
@@ -356,8 +364,8 @@ def reserve(request_id: int, capacity_id: int, *, actor: Any, now: datetime.date
         req.status = RequestStatus.RESERVED
         req.save(update_fields=["status"])
         until = timezone.localtime(placement.held_until).strftime("%d-%m-%Y %H:%M")
-        _event(req.case, _("Place reserved: %(place)s, held until %(until)s")
-               % {"place": _place_label(capacity), "until": until}, actor, at=now)
+        _event(req.case, N_("Place reserved: %(place)s, held until %(until)s"),
+               {"place": _place(capacity), "until": timeline_datetime(placement.held_until)}, actor, at=now)
         log_processing(ACTIVITY, Action.CREATE, subject=req.case, obj=placement,
                        fields=["capacity", "held_until"], changes={"status": {"old": old, "new": req.status}})
         notify(capacity.location.provider_id, NotificationKind.NEW_REQUEST,
@@ -380,8 +388,8 @@ def _expire(placement_id: int, now: datetime.datetime) -> bool:
     req = placement.request
     _release(placement, PlacementStatus.EXPIRED, now)
     PlacementRequest.objects.filter(pk=req.pk, status=RequestStatus.RESERVED).update(status=RequestStatus.OPEN)
-    _event(req.case, _("Reservation expired without an answer: %(place)s")
-           % {"place": _place_label(placement.capacity)}, None, at=now)
+    _event(req.case, N_("Reservation expired without an answer: %(place)s"), {"place": _place(placement.capacity)},
+           None, at=now)
     log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement, fields=["status"],
                    changes={"status": {"old": PlacementStatus.HELD, "new": PlacementStatus.EXPIRED}})
     notify(req.requesting_organisation_id, NotificationKind.HOLD_EXPIRED,
@@ -427,8 +435,8 @@ def accept(placement_id: int, *, actor: Any, now: datetime.datetime | None = Non
         PlacementRequest.objects.filter(pk=req.pk).update(status=RequestStatus.ACCEPTED)
         case_services.involve(req.case, placement.capacity.location.provider, InvolvementRole.SHELTER,
                               purpose="shelter", actor=actor, at=now)
-        _event(req.case, _("The shelter accepted the placement: %(place)s")
-               % {"place": _place_label(placement.capacity)}, actor, at=now)
+        _event(req.case, N_("The shelter accepted the placement: %(place)s"), {"place": _place(placement.capacity)},
+               actor, at=now)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement, fields=["status", "decided_at"],
                        changes={"status": {"old": PlacementStatus.HELD, "new": PlacementStatus.ACCEPTED}})
         notify(req.requesting_organisation_id, NotificationKind.ANSWER,
@@ -455,8 +463,8 @@ def decline(placement_id: int, *, actor: Any, reason: str, note: str = "",
         req.decline_count += 1
         req.status = RequestStatus.OPEN
         req.save(update_fields=["decline_count", "status"])
-        _event(req.case, _("The shelter declined the placement (%(reason)s): %(place)s")
-               % {"reason": placement.get_decline_reason_display(), "place": _place_label(placement.capacity)},
+        _event(req.case, N_("The shelter declined the placement (%(reason)s): %(place)s"),
+               {"reason": choice(DeclineReason(placement.decline_reason)), "place": _place(placement.capacity)},
                actor, at=now)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement,
                        fields=["status", "decline_reason", "decline_note"],
@@ -490,9 +498,8 @@ def admit(placement_id: int, *, actor: Any, admission_date: datetime.date,
         SlotClaim.objects.filter(placement=placement, released_at__isnull=True).update(
             kind=ClaimKind.ADMISSION, started_at=now, expires_at=None)
         PlacementRequest.objects.filter(pk=req.pk).update(status=RequestStatus.ADMITTED, admitted_at=now)
-        _event(req.case, _("Admitted to the shelter on %(date)s: %(place)s")
-               % {"date": admission_date.strftime("%d-%m-%Y"), "place": _place_label(placement.capacity)},
-               actor, at=now)
+        _event(req.case, N_("Admitted to the shelter on %(date)s: %(place)s"),
+               {"date": timeline_date(admission_date), "place": _place(placement.capacity)}, actor, at=now)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement,
                        fields=["status", "admission_date"],
                        changes={"status": {"old": PlacementStatus.ACCEPTED, "new": PlacementStatus.ADMITTED}})
@@ -520,9 +527,9 @@ def discharge(placement_id: int, *, actor: Any, discharge_date: datetime.date, d
         placement.save(update_fields=["discharge_date", "discharge_destination"])
         _release(placement, PlacementStatus.DISCHARGED, now)
         PlacementRequest.objects.filter(pk=req.pk).update(status=RequestStatus.DISCHARGED, closed_at=now)
-        _event(req.case, _("Left the shelter on %(date)s; destination: %(destination)s")
-               % {"date": discharge_date.strftime("%d-%m-%Y"),
-                  "destination": placement.get_discharge_destination_display()}, actor, at=now)
+        _event(req.case, N_("Left the shelter on %(date)s; destination: %(destination)s"),
+               {"date": timeline_date(discharge_date),
+                "destination": choice(DischargeDestination(placement.discharge_destination))}, actor, at=now)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement,
                        fields=["status", "discharge_date", "discharge_destination"],
                        changes={"status": {"old": PlacementStatus.ADMITTED, "new": PlacementStatus.DISCHARGED},
@@ -549,8 +556,7 @@ def cancel_hold(placement_id: int, *, actor: Any, now: datetime.datetime | None 
         _release(placement, PlacementStatus.CANCELLED, now)
         req.status = RequestStatus.OPEN
         req.save(update_fields=["status"])
-        _event(req.case, _("Reservation given back: %(place)s") % {"place": _place_label(placement.capacity)},
-               actor, at=now)
+        _event(req.case, N_("Reservation given back: %(place)s"), {"place": _place(placement.capacity)}, actor, at=now)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement, fields=["status"],
                        changes={"status": {"old": PlacementStatus.HELD, "new": PlacementStatus.CANCELLED}})
     _after_commit_check_waiting_list()
@@ -576,7 +582,7 @@ def check_waiting_list() -> int:
         notify(req.requesting_organisation_id, NotificationKind.PLACE_FREE,
                _("A fitting shelter place is free for case %(case)s (%(count)s options).")
                % {"case": req.case.reference, "count": len(result.fitting)}, request=req)
-        _event(req.case, _("A fitting shelter place became free"), None)
+        _event(req.case, N_("A fitting shelter place became free"), {}, None)
         told += 1
     return told
 
