@@ -72,3 +72,16 @@ def test_every_timeline_line_written_by_a_flow_is_a_message_id(registered_signal
         assert "%(" not in english and "%(" not in dutch
         for value in event.params.values():
             assert not isinstance(value, str) or value in english  # plain values (numbers, names) as they are
+
+
+def test_legacy_dutch_text_is_read_back_into_a_message_with_codes():
+    from vangnet.cases import timeline
+
+    parsed = timeline.parse_legacy("Status gewijzigd van “Nieuw” naar “Afgesloten”")
+    assert parsed == ("Status changed from “%(from)s” to “%(to)s”",
+                      {"from": {"code": "cases.CaseStatus:new"}, "to": {"code": "cases.CaseStatus:closed"}})
+    with translation.override("en"):
+        assert timeline.render(*parsed) == "Status changed from “New” to “Closed”"
+    parsed = timeline.parse_legacy("Signal S-2024-000012 registered by Politie Oost (test)")
+    assert parsed and parsed[1] == {"ref": "S-2024-000012", "org": "Politie Oost (test)"}
+    assert timeline.parse_legacy("Iets heel anders") is None

@@ -10,19 +10,21 @@ one of:
   format (``DATE_FORMAT`` / ``DATETIME_FORMAT``, local time) (make them with :func:`date` / :func:`datetime`);
 - a list of such values: rendered one by one and joined with ", ".
 
-Rows written before messages had ids (``summary`` only) are shown as they were written.
+Rows written before messages had ids (``summary`` only) were read back into a message id and params by the
+migration ``cases.0006_timeline_legacy_messages`` (``parse_legacy``); a row it could not read is shown as written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Callable
 from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext, gettext_lazy
 
@@ -137,3 +139,63 @@ def render_event(event: CaseEvent) -> str:
     if not event.message:
         return event.summary
     return render(event.message, event.params)
+
+
+# --- rows written before message ids (summary text in the writer's language) -------------------------
+
+#: every message id the services write, so legacy text can be read back into a message id and params
+MESSAGES = [
+    "Case opened, led by %(org)s", "%(org)s involved: %(role)s", "Status changed from “%(from)s” to “%(to)s”",
+    "Consent for “%(purpose)s”: %(status)s", "Signal %(ref)s registered by %(org)s",
+    "The national coordination centre decided that this signal concerns a person known from another signal.",
+    "The national coordination centre decided that this signal concerns another person than a similar signal.",
+    "The national coordination centre withdrew an earlier decision about the same person.",
+    "Triage with rules %(version)s: %(urgency)s, %(steps)s steps in the route",
+    "Triage changed by a professional (%(parts)s): %(urgency)s",
+    "Handover requested to %(org)s for “%(purpose)s”", "Handover to %(org)s for “%(purpose)s”: %(status)s",
+    "Placement requested (%(urgency)s)", "Placement escalated to the national coordinator: %(reason)s",
+    "Placement request put on the waiting list", "Placement request cancelled",
+    "Place reserved: %(place)s, held until %(until)s", "Reservation expired without an answer: %(place)s",
+    "The shelter accepted the placement: %(place)s", "The shelter declined the placement (%(reason)s): %(place)s",
+    "Admitted to the shelter on %(date)s: %(place)s", "Left the shelter on %(date)s; destination: %(destination)s",
+    "Reservation given back: %(place)s", "A fitting shelter place became free",
+]
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _legacy_patterns() -> list[tuple[re.Pattern[str], str]]:
+    patterns = []
+    for message in MESSAGES:
+        for language in ("nl", "en"):
+            with translation.override(language):
+                text = gettext(message)
+            parts = PLACEHOLDER.split(text)
+            regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts))
+            patterns.append((re.compile(f"^{regex}$"), message))
+    return patterns
+
+
+def _legacy_labels() -> dict[str, dict[str, str]]:
+    """Label text (Dutch and English) -> code param, for the registered choices."""
+    labels: dict[str, dict[str, str]] = {}
+    for namespace in CHOICES:
+        for value, text in _choices(namespace).choices:
+            for language in ("nl", "en"):
+                with translation.override(language):
+                    labels.setdefault(str(text), code(namespace, value))
+    return labels
+
+
+def parse_legacy(summary: str, patterns: list[tuple[re.Pattern[str], str]] | None = None,
+                 labels: dict[str, dict[str, str]] | None = None) -> tuple[str, dict[str, Any]] | None:
+    """``(message id, params)`` for a legacy summary written by one of the services, else None.
+
+    Labels of registered choices become codes again; other values (names, numbers, dates) stay as written.
+    """
+    patterns = _legacy_patterns() if patterns is None else patterns
+    labels = _legacy_labels() if labels is None else labels
+    for pattern, message in patterns:
+        found = pattern.match(summary)
+        if found:
+            return message, {key: labels.get(value, value) for key, value in found.groupdict().items()}
+    return None
