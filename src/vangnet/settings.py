@@ -207,6 +207,11 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True
 # issue 15 (language and consistency): one date format per language, in vangnet/formats/<lang>/formats.py
 FORMAT_MODULE_PATH = ["vangnet.formats"]
+# issue 15 (public pages in more languages): the languages of the information point and the question form
+# (the staff UI stays nl/en); and where the quick-exit button leaves to
+INFOPOINT_LANGUAGES = env_list("VANGNET_INFOPOINT_LANGUAGES",
+                               ["nl", "en", "ro", "pl", "bg", "uk", "vi", "es", "pt", "ar", "ti"])
+INFOPOINT_QUICK_EXIT_URL = env_str("VANGNET_INFOPOINT_QUICK_EXIT_URL", "https://www.buienradar.nl/")
 
 # --- static files -------------------------------------------------------------------------------
 

@@ -8,8 +8,9 @@ from django.utils.translation import get_language
 
 
 def active_language() -> str:
-    """``"en"`` when English is active, else ``"nl"`` (the default language)."""
-    return "en" if (get_language() or "nl").startswith("en") else "nl"
+    """``"nl"`` when Dutch is active, else ``"en"``: bilingual data is shown in English to a reader of
+    another language (the public pages are offered in more languages than nl/en)."""
+    return "nl" if (get_language() or "nl").startswith("nl") else "en"
 
 
 def localised(nl: str, en: str) -> str:
