@@ -23,8 +23,8 @@ from django.views.decorators.http import require_http_methods
 
 from vangnet.accounts.models import Role
 from vangnet.infopoint import content
-from vangnet.infopoint.languages import public_language
 from vangnet.infopoint.forms import AnswerForm, QuestionForm
+from vangnet.infopoint.languages import public_language
 from vangnet.infopoint.models import Consultation
 from vangnet.regions.models import Municipality, PoliceUnit
 from vangnet.signals.models import ExploitationForm, Indicator
