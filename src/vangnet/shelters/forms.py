@@ -105,6 +105,9 @@ class PlacementRequestForm(forms.ModelForm):
         self.fields["urgency"].error_messages["required"] = _("Choose how urgent the placement is.")
         self.fields["gender"].error_messages["required"] = _("Choose the person's gender, or Unknown.")
         self.fields["age"].widget.attrs.update({"min": 0, "max": 120})
+        for name in ("urgency", "gender"):  # a radio needs no empty choice ("- Select an option -", in English)
+            field = self.fields[name]
+            field.choices = [choice for choice in field.choices if choice[0] != ""]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
