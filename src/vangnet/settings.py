@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "vangnet.notifications",
     "vangnet.statistics",
     "vangnet.infopoint",
+    "vangnet.administration",  # issue 15: the functional administrator's screens
     "vangnet.web",
     "vangnet.api",
     "vangnet.demo",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("persons/", include("vangnet.persons.urls")),
     path("figures/", include("vangnet.statistics.urls")),
     path("info/", include("vangnet.infopoint.urls")),
+    path("administration/", include("vangnet.administration.urls")),
     path("api/v1/", include("vangnet.api.urls")),
     path("api/", include("vangnet.api.docs_urls")),  # issue 15: /api/, /api/v1/, /api/schema/, /api/docs/
 ]

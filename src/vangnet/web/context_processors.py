@@ -24,6 +24,8 @@ NAVIGATION = [
     ("audit:log", _("Processing log"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
     ("sharing:policies", _("Sharing rules"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
     ("triage:rules", _("Triage rules"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
+    ("administration:users", _("Users and roles"), {Role.FUNCTIONAL_ADMIN}),
+    ("administration:organisations", _("Organisations"), {Role.FUNCTIONAL_ADMIN}),
     ("audit:register", _("Register of processing activities"), None),
 ]
 
