@@ -213,6 +213,8 @@ FORMAT_MODULE_PATH = ["vangnet.formats"]
 INFOPOINT_LANGUAGES = env_list("VANGNET_INFOPOINT_LANGUAGES",
                                ["nl", "en", "ro", "pl", "bg", "uk", "vi", "es", "pt", "ar", "ti"])
 INFOPOINT_QUICK_EXIT_URL = env_str("VANGNET_INFOPOINT_QUICK_EXIT_URL", "https://www.buienradar.nl/")
+# issue 15 (ADR 0006): a reporting organisation keeps a receipt of a closed case this many days, then loses it
+REPORTER_RECEIPT_DAYS_AFTER_CLOSING = env_int("VANGNET_REPORTER_RECEIPT_DAYS_AFTER_CLOSING", 90)
 
 # --- static files -------------------------------------------------------------------------------
 
