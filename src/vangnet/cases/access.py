@@ -16,9 +16,8 @@ A case the user may not see answers 404, never 403, so its existence is not reve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
