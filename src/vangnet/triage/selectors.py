@@ -164,6 +164,17 @@ class Statistics:
     totals: dict[str, int]
 
 
+def _rule_description(rule_id: str) -> str:
+    """The rule's description in the reader's language (current rules), or "" for a rule no longer in use."""
+    from vangnet.core.i18n import active_language
+    from vangnet.triage.rules import current_rules
+
+    try:
+        return str(current_rules().rule(rule_id).description[active_language()])
+    except (KeyError, LookupError, AttributeError):
+        return ""
+
+
 def statistics() -> Statistics:
     """Triage results and overrides, by rule-file version and urgency, and per rule. No case data."""
     computed: Counter[tuple[str, str]] = Counter()
@@ -195,8 +206,8 @@ def statistics() -> Statistics:
          "overrides": overrides[(v, u)]}
         for v, u in sorted(set(computed) | set(overrides), key=lambda k: (k[0], order.get(k[1], 9)))
     ]
-    by_rule = [{"version": v, "rule": r, "fired": n, "overridden": overridden_rules[(v, r)]}
-               for (v, r), n in sorted(fired.items())]
+    by_rule = [{"version": v, "rule": r, "fired": n, "overridden": overridden_rules[(v, r)],
+                "description": _rule_description(r)} for (v, r), n in sorted(fired.items())]
     return Statistics(
         by_version_urgency=by_version_urgency, by_rule=by_rule, override_parts=dict(parts),
         urgency_changes=[{"from": Urgency(a).label, "to": Urgency(b).label, "count": n}
