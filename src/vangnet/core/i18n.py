@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.utils.translation import get_language
 
@@ -23,3 +24,8 @@ def pick(text: Mapping[str, str] | None) -> str:
     if not text:
         return ""
     return text.get(active_language()) or text.get("nl") or ""
+
+
+def in_reader_order(queryset: Any) -> Any:
+    """Countries or languages (``BilingualName``) sorted by their name in the reader's language."""
+    return queryset.order_by("name_en" if active_language() == "en" else "name_nl")
