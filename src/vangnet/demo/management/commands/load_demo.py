@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from vangnet.audit.context import processing_context
 from vangnet.demo.generator import DemoGenerator
 from vangnet.demo.organisations import DEMO_PASSWORD, create_organisations, create_users
-from vangnet.demo.shelters import create_shelter_locations
+from vangnet.demo.shelters import create_shelter_locations, place_demo_cases
 from vangnet.persons.services import link_all
 from vangnet.signals.models import Signal
 
@@ -34,6 +34,9 @@ class Command(BaseCommand):
                 linked = link_all()
             self.stdout.write(f"Linked {linked['encodings']} identified signals into {linked['clusters']} persons; "
                               f"{linked['review']} pairs wait for review.")
+            placed = place_demo_cases()
+            self.stdout.write(f"Placed {placed['admitted']} persons in a shelter; {placed['back_in_care']} placed "
+                              "cases without a fitting place went back to \"in care\".")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
