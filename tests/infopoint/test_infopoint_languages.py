@@ -87,3 +87,33 @@ def test_catalogues_are_built_from_the_content_files() -> None:
                 assert translation.gettext(msgid) == text
             untranslated = next(m for m in msgids if m not in language.strings and "%" not in m)
             assert translation.gettext(untranslated) == untranslated  # English, not Dutch
+
+
+def test_the_guide_is_translated_where_the_content_allows(client: Client) -> None:
+    from vangnet.infopoint import content
+
+    with translation.override("ro"):
+        start = content.node("start")
+        assert start and start["title"] == "Ce pot face?" and start["options"][4]["label"] == "Este vorba despre mine"
+        assert content.node("self_help")["advice"][0].startswith("Puteți primi ajutor")  # type: ignore[index]
+        assert content.node("care_refer")["title"] == "Ask the care coordinator for help"  # not translated: English
+    with translation.override("ti"):
+        start = content.node("start")
+        assert start and start["options"][4]["label"] == "ብዛዕባ ባዕለይ እዩ"
+        assert start["options"][0]["label"] == "I am a doctor, nurse or other care worker"
+    html = client.get("/info/guide/self_help/?lang=ar").content.decode()
+    assert "مساعدة لك" in html and 'dir="rtl"' in html
+
+
+def test_a_broken_guide_translation_is_refused_at_start(monkeypatch) -> None:
+    from vangnet.infopoint import catalogues, content
+    from vangnet.infopoint.apps import check_content
+
+    broken = [catalogues.Language("ro", {}, {"no_such_node": {"title": "x"}})]
+    monkeypatch.setattr(catalogues, "languages", lambda: broken)
+    content.guide_translations.cache_clear()
+    try:
+        errors = check_content()
+        assert errors and errors[0].id == "infopoint.E001" and "no_such_node" in errors[0].msg
+    finally:
+        content.guide_translations.cache_clear()

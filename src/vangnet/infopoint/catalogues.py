@@ -12,8 +12,9 @@ from __future__ import annotations
 import ast
 import re
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from django.conf import settings
@@ -31,6 +32,8 @@ PUBLIC_SOURCES = re.compile(
 class Language:
     code: str
     strings: dict[str, str]
+    #: the step-by-step guide's texts per node (title, question, text, options[], advice[])
+    guide: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def languages() -> list[Language]:
@@ -39,7 +42,8 @@ def languages() -> list[Language]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if data.get("language") != path.stem:
             raise ValueError(f"{path.name}: 'language' must be {path.stem!r}")
-        result.append(Language(path.stem, {str(k): str(v) for k, v in (data.get("strings") or {}).items()}))
+        result.append(Language(path.stem, {str(k): str(v) for k, v in (data.get("strings") or {}).items()},
+                               dict(data.get("guide") or {})))
     return result
 
 
