@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vangnet.audit.middleware.ProcessingContextMiddleware",
+    "vangnet.web.middleware.MethodNotAllowedPageMiddleware",  # issue 15: no blank page for a form-only URL
 ]
 
 ROOT_URLCONF = "vangnet.urls"
