@@ -85,3 +85,26 @@ def test_legacy_dutch_text_is_read_back_into_a_message_with_codes():
     parsed = timeline.parse_legacy("Signal S-2024-000012 registered by Politie Oost (test)")
     assert parsed and parsed[1] == {"ref": "S-2024-000012", "org": "Politie Oost (test)"}
     assert timeline.parse_legacy("Iets heel anders") is None
+
+
+def test_handover_and_placement_lines_render_labels_in_both_languages(registered_signal):
+    from vangnet.cases import timeline
+    from vangnet.shelters.models import PlaceType
+
+    event = add_event(registered_signal.case, CaseEvent.Kind.HANDOVER,
+                      gettext_noop("Handover to %(org)s for “%(purpose)s”: %(status)s"),
+                      {"org": "Org Y", "purpose": timeline.code("sharing.purpose", "care_coordination"),
+                       "status": {"code": "sharing.HandoverStatus:accepted"}})
+    with translation.override("en"):
+        english = event.text
+    with translation.override("nl"):
+        dutch = event.text
+    assert "Org Y" in english and "Org Y" in dutch and english != dutch
+    assert "care_coordination" not in english + dutch and "accepted" not in english.lower().split(": ")[0]
+    place = add_event(registered_signal.case, CaseEvent.Kind.PLACEMENT,
+                      gettext_noop("Reservation given back: %(place)s"),
+                      {"place": ["Opvang Z", timeline.choice(PlaceType.WOMEN)]})
+    with translation.override("en"):
+        assert place.text == f"Reservation given back: Opvang Z, {PlaceType.WOMEN.label}"
+    with translation.override("nl"):
+        assert place.text == "Reservering teruggegeven: Opvang Z, Vrouwenopvang"
