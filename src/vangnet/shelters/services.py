@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
@@ -319,6 +319,7 @@ def cancel_request(request_id: int, *, actor: Any) -> PlacementRequest:
         old = req.status
         req.status, req.closed_at = RequestStatus.CANCELLED, timezone.now()
         req.save(update_fields=["status", "closed_at"])
+        _resolve(request=req, kinds=list(NotificationKind))
         _event(req.case, N_("Placement request cancelled"), {}, actor)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=req, fields=["status"],
                        changes={"status": {"old": old, "new": req.status}})
@@ -363,7 +364,9 @@ def reserve(request_id: int, capacity_id: int, *, actor: Any, now: datetime.date
         old = req.status
         req.status = RequestStatus.RESERVED
         req.save(update_fields=["status"])
-        until = timezone.localtime(placement.held_until).strftime("%d-%m-%Y %H:%M")
+        until = formats.date_format(timezone.localtime(placement.held_until), "DATETIME_FORMAT")
+        _resolve(request=req,
+                 kinds=[NotificationKind.HOLD_EXPIRED, NotificationKind.PLACE_FREE, NotificationKind.ANSWER])
         _event(req.case, N_("Place reserved: %(place)s, held until %(until)s"),
                {"place": _place(capacity), "until": timeline_datetime(placement.held_until)}, actor, at=now)
         log_processing(ACTIVITY, Action.CREATE, subject=req.case, obj=placement,
@@ -388,6 +391,7 @@ def _expire(placement_id: int, now: datetime.datetime) -> bool:
     req = placement.request
     _release(placement, PlacementStatus.EXPIRED, now)
     PlacementRequest.objects.filter(pk=req.pk, status=RequestStatus.RESERVED).update(status=RequestStatus.OPEN)
+    _resolve(placement=placement, kinds=[NotificationKind.NEW_REQUEST])
     _event(req.case, N_("Reservation expired without an answer: %(place)s"), {"place": _place(placement.capacity)},
            None, at=now)
     log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement, fields=["status"],
@@ -435,6 +439,7 @@ def accept(placement_id: int, *, actor: Any, now: datetime.datetime | None = Non
         PlacementRequest.objects.filter(pk=req.pk).update(status=RequestStatus.ACCEPTED)
         case_services.involve(req.case, placement.capacity.location.provider, InvolvementRole.SHELTER,
                               purpose="shelter", actor=actor, at=now)
+        _resolve(placement=placement, kinds=[NotificationKind.NEW_REQUEST])
         _event(req.case, N_("The shelter accepted the placement: %(place)s"), {"place": _place(placement.capacity)},
                actor, at=now)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement, fields=["status", "decided_at"],
@@ -463,6 +468,7 @@ def decline(placement_id: int, *, actor: Any, reason: str, note: str = "",
         req.decline_count += 1
         req.status = RequestStatus.OPEN
         req.save(update_fields=["decline_count", "status"])
+        _resolve(placement=placement, kinds=[NotificationKind.NEW_REQUEST])
         _event(req.case, N_("The shelter declined the placement (%(reason)s): %(place)s"),
                {"reason": choice(DeclineReason(placement.decline_reason)), "place": _place(placement.capacity)},
                actor, at=now)
@@ -498,6 +504,7 @@ def admit(placement_id: int, *, actor: Any, admission_date: datetime.date,
         SlotClaim.objects.filter(placement=placement, released_at__isnull=True).update(
             kind=ClaimKind.ADMISSION, started_at=now, expires_at=None)
         PlacementRequest.objects.filter(pk=req.pk).update(status=RequestStatus.ADMITTED, admitted_at=now)
+        _resolve(placement=placement, kinds=[NotificationKind.ANSWER])
         _event(req.case, N_("Admitted to the shelter on %(date)s: %(place)s"),
                {"date": timeline_date(admission_date), "place": _place(placement.capacity)}, actor, at=now)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement,
@@ -556,6 +563,7 @@ def cancel_hold(placement_id: int, *, actor: Any, now: datetime.datetime | None 
         _release(placement, PlacementStatus.CANCELLED, now)
         req.status = RequestStatus.OPEN
         req.save(update_fields=["status"])
+        _resolve(placement=placement, kinds=[NotificationKind.NEW_REQUEST])
         _event(req.case, N_("Reservation given back: %(place)s"), {"place": _place(placement.capacity)}, actor, at=now)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement, fields=["status"],
                        changes={"status": {"old": PlacementStatus.HELD, "new": PlacementStatus.CANCELLED}})
@@ -585,6 +593,17 @@ def check_waiting_list() -> int:
         _event(req.case, N_("A fitting shelter place became free"), {}, None)
         told += 1
     return told
+
+
+def _resolve(*, request: PlacementRequest | None = None, placement: Placement | None = None,
+             kinds: list[str]) -> int:
+    """A step is done: its notifications no longer ask for anything, so they leave the case page (marked read)."""
+    rows = Notification.objects.filter(read_at__isnull=True, kind__in=kinds)
+    if placement is not None:
+        rows = rows.filter(placement=placement)
+    if request is not None:
+        rows = rows.filter(request=request)
+    return rows.update(read_at=timezone.now())
 
 
 def mark_read(notification: Notification, *, now: datetime.datetime | None = None) -> None:
