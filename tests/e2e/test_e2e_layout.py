@@ -3,15 +3,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.e2e.screens import doc_screenshot
 from tests.e2e.support import login
 
 pytestmark = pytest.mark.e2e
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def test_wide_tables_fit_or_scroll_at_1280(new_context: Any, cast: Any, registered_signal: Any) -> None:
@@ -28,7 +27,7 @@ def test_wide_tables_fit_or_scroll_at_1280(new_context: Any, cast: Any, register
         }).length""")
         assert clipped == 0, url
     page.goto("/cases/")
-    page.screenshot(path=str(SHOTS / "worklist-nl-1280.png"))
+    doc_screenshot(page, "worklist-nl-1280")
 
 
 def test_compact_header_on_a_phone(new_context: Any, cast: Any) -> None:
@@ -41,4 +40,4 @@ def test_compact_header_on_a_phone(new_context: Any, cast: Any) -> None:
     bottom = max(header["y"] + header["height"], nav["y"] + nav["height"])
     assert bottom < 844 * 0.4, f"header and menu end at {bottom:.0f} px of 844"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways page scroll
-    page.screenshot(path=str(SHOTS / "header-nl-390.png"))
+    doc_screenshot(page, "header-nl-390")

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.screens import doc_screenshot
 from vangnet.infopoint import content
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -97,7 +98,6 @@ def test_public_pages_pass_axe(infopoint_browser: Any, live_server: Any, languag
         context.close()
 
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.mark.parametrize("width, height", [(1280, 900), (390, 844)])
@@ -159,8 +159,8 @@ def test_dutch_screenshots_of_the_public_pages(infopoint_browser: Any, live_serv
     page = context.new_page()
     try:
         page.goto("/info/?lang=nl")
-        page.screenshot(path=str(SHOTS / f"infopoint-nl-{width}.png"), full_page=False)
+        doc_screenshot(page, f"infopoint-nl-{width}", full_page=False)
         page.goto("/info/?lang=ar")
-        page.screenshot(path=str(SHOTS / f"infopoint-ar-{width}.png"), full_page=False)
+        doc_screenshot(page, f"infopoint-ar-{width}", full_page=False)
     finally:
         context.close()
