@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Vangnet's two commands, needing nothing but Python 3.11+ and git:
 
-    python3 dev.py demo     # SQLite demo with synthetic data on http://127.0.0.1:8000
+    python3 dev.py demo     # SQLite demo with synthetic data on http://127.0.0.1:8000 (--port N, --help)
     python3 dev.py test     # the whole test suite (pytest; extra arguments are passed on)
 
 and a few more for developers:
@@ -17,6 +17,7 @@ with Django 5.2 LTS (see docs/adr/0001-stack.md).
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import shutil
@@ -96,20 +97,39 @@ def manage(*args: str, env: dict[str, str] | None = None) -> int:
     return run(str(PYTHON), "manage.py", *args, env=env)
 
 
+def demo_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python3 dev.py demo",
+        description="Start Vangnet with synthetic demo data (SQLite in var/) on http://HOST:PORT. "
+                    "The first run creates the database and the demo users.")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--signals", type=int, help="how many synthetic signals to generate on the first run "
+                                                      "(default 600)")
+    parser.add_argument("--seed", type=int, help="seed of the synthetic data (default 2026)")
+    return parser
+
+
 def cmd_demo(args: list[str]) -> int:
+    options = demo_parser().parse_args(args)  # --help prints the help and exits here, before anything starts
+    if not 0 < options.port < 65536:
+        sys.exit(f"--port must be between 1 and 65535, not {options.port}")
     ensure_venv()
     (ROOT / "var").mkdir(exist_ok=True)
     env = {"VANGNET_ENV": os.environ.get("VANGNET_ENV", "development")}
     if manage("migrate", "--no-input", "-v", "0", env=env):
         return 1
-    if manage("load_demo", "--if-empty", *args, env=env):
+    extra = [*(["--signals", str(options.signals)] if options.signals else []),
+             *(["--seed", str(options.seed)] if options.seed is not None else [])]
+    if manage("load_demo", "--if-empty", *extra, env=env):
         return 1
     worker = subprocess.Popen([str(PYTHON), "manage.py", "db_worker", "--interval", "2"], cwd=ROOT,
                               env={**os.environ, **env}, stdout=subprocess.DEVNULL)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the worker too when we are stopped
-    say("open http://127.0.0.1:8000 and log in with one of the demo users above (Ctrl+C stops)")
+    address = f"{options.host}:{options.port}"
+    say(f"open http://{address} and log in with one of the demo users above (Ctrl+C stops)")
     try:
-        return manage("runserver", "127.0.0.1:8000", "--noreload", env=env)
+        return manage("runserver", address, "--noreload", env=env)
     except KeyboardInterrupt:
         return 0
     finally:

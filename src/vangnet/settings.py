@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "vangnet.statistics",
     "vangnet.controls",
     "vangnet.infopoint",
+    "vangnet.administration",  # issue 15: the functional administrator's screens
     "vangnet.web",
     "vangnet.api",
     "vangnet.demo",
@@ -110,6 +111,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vangnet.audit.middleware.ProcessingContextMiddleware",
+    "vangnet.web.middleware.MethodNotAllowedPageMiddleware",  # issue 15: no blank page for a form-only URL
 ]
 
 ROOT_URLCONF = "vangnet.urls"
@@ -207,6 +209,15 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True
+# issue 15 (language and consistency): one date format per language, in vangnet/formats/<lang>/formats.py
+FORMAT_MODULE_PATH = ["vangnet.formats"]
+# issue 15 (public pages in more languages): the languages of the information point and the question form
+# (the staff UI stays nl/en); and where the quick-exit button leaves to
+INFOPOINT_LANGUAGES = env_list("VANGNET_INFOPOINT_LANGUAGES",
+                               ["nl", "en", "ro", "pl", "bg", "uk", "vi", "es", "pt", "ar", "ti"])
+INFOPOINT_QUICK_EXIT_URL = env_str("VANGNET_INFOPOINT_QUICK_EXIT_URL", "https://www.buienradar.nl/")
+# issue 15 (ADR 0006): a reporting organisation keeps a receipt of a closed case this many days, then loses it
+REPORTER_RECEIPT_DAYS_AFTER_CLOSING = env_int("VANGNET_REPORTER_RECEIPT_DAYS_AFTER_CLOSING", 90)
 
 # --- static files -------------------------------------------------------------------------------
 

@@ -18,7 +18,9 @@ urlpatterns = [
     path("figures/", include("vangnet.statistics.urls")),
     path("controls/", include("vangnet.controls.urls")),
     path("info/", include("vangnet.infopoint.urls")),
+    path("administration/", include("vangnet.administration.urls")),
     path("api/v1/", include("vangnet.api.urls")),
+    path("api/", include("vangnet.api.docs_urls")),  # issue 15: /api/, /api/v1/, /api/schema/, /api/docs/
 ]
 
 handler404 = "vangnet.web.views.not_found"

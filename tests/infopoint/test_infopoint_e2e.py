@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.screens import doc_screenshot
 from vangnet.infopoint import content
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -93,5 +94,73 @@ def test_public_pages_pass_axe(infopoint_browser: Any, live_server: Any, languag
         page.locator("main form[method=post] button[type=submit]").click()  # empty form: error state
         page.wait_for_load_state()
         axe(page, "question form with errors")
+    finally:
+        context.close()
+
+
+
+
+@pytest.mark.parametrize("width, height", [(1280, 900), (390, 844)])
+@pytest.mark.parametrize("language, direction", [("ro", "ltr"), ("ar", "rtl")])
+def test_public_pages_in_new_languages_pass_axe(infopoint_browser: Any, live_server: Any, language: str,
+                                                direction: str, width: int, height: int) -> None:
+    from playwright.sync_api import expect
+
+    context = infopoint_browser.new_context(base_url=live_server.url, viewport={"width": width, "height": height})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        page.goto(f"/info/?lang={language}")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        expect(page.locator("html")).to_have_attribute("dir", direction)
+        axe(page, f"home {language} {width}")
+        for url in ("/info/what-to-do/", "/info/contact/?municipality=GM0363", "/info/guide/",
+                    "/info/questions/new/"):
+            page.goto(url)  # the choice is remembered
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            axe(page, f"{url} {language} {width}")
+        # the quick exit is reachable by keyboard and visible on the first screen
+        exit_link = page.locator("[data-quick-exit]")
+        expect(exit_link).to_be_visible()
+        box = exit_link.bounding_box()
+        assert box and box["y"] + box["height"] <= height
+    finally:
+        context.close()
+
+
+def test_quick_exit_leaves_by_button_and_by_esc_without_a_history_entry(infopoint_browser: Any,
+                                                                        live_server: Any) -> None:
+    context = infopoint_browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    neutral = f"{live_server.url}/privacy/"
+    page = context.new_page()
+    try:
+        from django.test import override_settings
+
+        with override_settings(INFOPOINT_QUICK_EXIT_URL=neutral):
+            page.goto("/info/")
+            page.goto("/info/signs/")
+            page.keyboard.press("Escape")
+            page.wait_for_url("**/privacy/")
+            page.go_back()
+            page.wait_for_load_state()
+            assert "/info/signs/" not in page.url  # the page that was read is not one step back
+            page.goto("/info/what-to-do/")
+            page.locator("[data-quick-exit]").focus()
+            page.keyboard.press("Enter")
+            page.wait_for_url("**/privacy/")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_dutch_screenshots_of_the_public_pages(infopoint_browser: Any, live_server: Any, width: int) -> None:
+    context = infopoint_browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto("/info/?lang=nl")
+        doc_screenshot(page, f"infopoint-nl-{width}", full_page=False)
+        page.goto("/info/?lang=ar")
+        doc_screenshot(page, f"infopoint-ar-{width}", full_page=False)
     finally:
         context.close()

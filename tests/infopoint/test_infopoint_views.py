@@ -104,7 +104,7 @@ def test_question_flow_and_answer(client: Client, cast: Any) -> None:
     answer = "Call the desk of Midden-Nederland; the care coordinator can arrange shelter without proof."
     assert staff.post(f"/info/consultations/{consultation.code}/", {"answer": answer}).status_code == 302
     assert answer in client.get(f"/info/questions/{consultation.code}/").content.decode()
-    assert client.get(f"/info/questions/{consultation.code.lower()}/").status_code == 200
+    assert client.get(f"/info/questions/{consultation.code.lower()}/", follow=True).status_code == 200
     assert client.get("/info/questions/AAAA-BBBB-CCCC/").status_code == 404
 
 
@@ -156,3 +156,37 @@ def test_only_the_national_coordinator_answers(client: Client, cast: Any, who: s
 def test_consultations_need_login(client: Client) -> None:
     response = client.get(reverse("infopoint:consultations"))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_code_typed_without_dashes_or_in_lower_case_finds_the_answer(client: Client) -> None:
+    from vangnet.infopoint.models import Consultation
+
+    consultation = Consultation.objects.create(role="healthcare", question="Een vraag zonder namen erin, lang genoeg.")
+    raw = consultation.code.replace("-", "").lower()
+    response = client.get(f"/info/questions/find/?code={raw}")
+    assert response.status_code == 302 and response["Location"] == f"/info/questions/{consultation.code}/"
+    response = client.get(f"/info/questions/{raw}/", follow=True)
+    assert response.status_code == 200 and consultation.code in response.content.decode()
+
+
+def test_unknown_code_gives_a_friendly_page_not_a_raw_404(client: Client) -> None:
+    response = client.get("/info/questions/ABCD-EFGH-2345/", HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'name="code"' in html and "ABCD-EFGH-2345" in html and 'lang="nl"' in html
+
+
+def test_staff_answer_may_give_the_public_numbers_but_no_other_number() -> None:
+    from vangnet.infopoint.forms import AnswerForm
+
+    assert AnswerForm({"answer": "Bel Veilig Thuis op 0800-2000 of het alarmnummer 112."}).is_valid()
+    assert AnswerForm({"answer": "Bel Meld Misdaad Anoniem: 0800 7000. Dat kan zonder naam."}).is_valid()
+    form = AnswerForm({"answer": "Bel de moeder op 06-12345678 vandaag nog."})
+    assert not form.is_valid() and "answer" in form.errors
+
+
+def test_national_coordinator_has_a_menu_link_to_the_question_queue(client: Client, cast: Any) -> None:
+    client.force_login(cast.national)
+    assert 'href="/info/consultations/"' in client.get("/").content.decode()
+    client.force_login(cast.coordinator)
+    assert 'href="/info/consultations/"' not in client.get("/").content.decode()

@@ -19,6 +19,7 @@ def _date(value: str) -> datetime.date | None:
 
 @dataclass
 class LogFilter:
+    case: str = ""  # a case number (VN-…) or signal number (S-…), searched as the case's pseudonym
     pseudonym: str = ""
     trace_id: str = ""
     actor: str = ""
@@ -36,8 +37,26 @@ class LogFilter:
         return urlencode({k: v for k, v in self.__dict__.items() if v})
 
 
+def pseudonym_for_number(number: str) -> str:
+    """The pseudonym of the case with this case number or signal number ("" when there is none)."""
+    from vangnet.cases.models import Case
+
+    number = number.strip().upper()
+    if not number:
+        return ""
+    case = Case.objects.filter(reference=number).only("pseudonym").first()
+    if case is None:
+        case = Case.objects.filter(signals__reference=number).only("pseudonym").first()
+    return case.pseudonym if case else ""
+
+
 def search_log(f: LogFilter) -> QuerySet[ProcessingLogEntry]:
     entries = ProcessingLogEntry.objects.select_related("activity", "legal_basis", "organisation")
+    if f.case:
+        pseudonym = pseudonym_for_number(f.case)
+        if not pseudonym:
+            return entries.none()
+        entries = entries.filter(subject_pseudonym=pseudonym)
     if f.pseudonym:
         entries = entries.filter(subject_pseudonym=f.pseudonym)
     if f.trace_id:

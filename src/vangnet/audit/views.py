@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from vangnet.accounts.models import Organisation, Role
 from vangnet.audit.models import Action, ProcessingActivity
-from vangnet.audit.selectors import LogFilter, search_log
+from vangnet.audit.selectors import LogFilter, pseudonym_for_number, search_log
 
 LOG_ROLES = {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}
 
@@ -31,6 +31,7 @@ def log_search(request: HttpRequest) -> HttpResponse:
         "activities": ProcessingActivity.objects.all(), "actions": Action.choices,
         "organisations": Organisation.objects.all() if user.role == Role.NATIONAL_COORDINATOR else [],  # type: ignore[union-attr]
         "today": datetime.date.today(),
+        "case_unknown": bool(f.case) and not pseudonym_for_number(f.case),
     })
 
 

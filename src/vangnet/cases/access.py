@@ -5,6 +5,10 @@ Rules (docs/adr/0002-access-by-involvement.md):
   handed it. Every active user of that organisation with a case-working role sees it.
 - A handover recipient sees only the fields its handover purpose allows for its organisation type (the
   sharing policies, data); with no policy for that purpose and type it sees nothing (404).
+- A reporting organisation (docs/adr/0006): sees the whole case while the case is being set up (status new
+  or in triage); after the lead took it over (in care, placed) only a receipt (number, status, lead, its
+  signals without identity); after closing that receipt for ``REPORTER_RECEIPT_DAYS_AFTER_CLOSING`` days,
+  then nothing. More is a handover with a purpose.
 - The national coordinator sees every case, without identity and without the free-text account.
 - The analyst and the functional admin never see a case (figures and the log only): 404.
 A case the user may not see answers 404, never 403, so its existence is not revealed.
@@ -12,15 +16,18 @@ A case the user may not see answers 404, never 403, so its existence is not reve
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from vangnet.accounts.models import Role
-from vangnet.cases.models import Case, Involvement, InvolvementRole
+from vangnet.cases.models import Case, CaseStatus, Involvement, InvolvementRole
 from vangnet.sharing.policies import sections_for
 
 #: The sections of a case page. Views and serializers render only the sections in ``CaseAccess``.
@@ -34,6 +41,24 @@ NATIONAL_SECTIONS = ALL_SECTIONS - {"identity", "account"}
 #: organisation's type, plus a coarse section name only when all of its fields are allowed.
 
 CASE_ROLES = frozenset({Role.REPORTER, Role.CARE_COORDINATOR, Role.SHELTER_INTAKE})
+
+#: what a reporting organisation keeps after the lead took the case over (ADR 0006)
+REPORTER_RECEIPT = frozenset({"summary", "status"})
+#: statuses in which the case is still being set up: the reporter sees it whole
+SETTING_UP = frozenset({CaseStatus.NEW, CaseStatus.IN_TRIAGE})
+
+
+def receipt_cutoff() -> datetime.datetime:
+    """Cases closed before this moment are no longer shown to their reporting organisations."""
+    return timezone.now() - datetime.timedelta(days=int(settings.REPORTER_RECEIPT_DAYS_AFTER_CLOSING))
+
+
+def reporter_sections(case: Case) -> frozenset[str]:
+    if case.status in SETTING_UP:
+        return ALL_SECTIONS
+    if case.status == CaseStatus.CLOSED and case.closed_at is not None and case.closed_at < receipt_cutoff():
+        return frozenset()
+    return REPORTER_RECEIPT
 
 
 @dataclass(frozen=True)
@@ -59,7 +84,10 @@ def visible_cases(user) -> QuerySet[Case]:  # type: ignore[no-untyped-def]
     if user.role not in CASE_ROLES or user.organisation_id is None:
         return Case.objects.none()
     involved = Involvement.objects.active().filter(case=OuterRef("pk"), organisation_id=user.organisation_id)
-    return Case.objects.filter(Exists(involved))
+    not_only_reporter = Exists(involved.exclude(role=InvolvementRole.REPORTER))
+    closed_long_ago = Q(status=CaseStatus.CLOSED, closed_at__lt=receipt_cutoff())
+    return Case.objects.filter(not_only_reporter | (Exists(involved.filter(role=InvolvementRole.REPORTER))
+                                                    & ~closed_long_ago))
 
 
 def resolve_access(user, case: Case) -> CaseAccess | None:  # type: ignore[no-untyped-def]
@@ -70,9 +98,11 @@ def resolve_access(user, case: Case) -> CaseAccess | None:  # type: ignore[no-un
             (inv.role, inv.purpose)
             for inv in Involvement.objects.active().filter(case=case, organisation_id=user.organisation_id)
         }
-        for role in (InvolvementRole.LEAD, InvolvementRole.REPORTER):
-            if any(r == role for r, _ in roles):
-                return CaseAccess(case, ALL_SECTIONS, f"involvement:{role}")
+        if any(r == InvolvementRole.LEAD for r, _ in roles):
+            return CaseAccess(case, ALL_SECTIONS, f"involvement:{InvolvementRole.LEAD}")
+        reported = reporter_sections(case) if any(r == InvolvementRole.REPORTER for r, _ in roles) else frozenset()
+        if reported == ALL_SECTIONS:
+            return CaseAccess(case, ALL_SECTIONS, f"involvement:{InvolvementRole.REPORTER}")
         sections: frozenset[str] = frozenset()
         org_type = user.organisation.type
         for role, purpose in roles:
@@ -81,7 +111,9 @@ def resolve_access(user, case: Case) -> CaseAccess | None:  # type: ignore[no-un
                 sections |= sections_for(purpose or ("shelter" if role == InvolvementRole.SHELTER else ""),
                                          org_type)
         if sections:
-            return CaseAccess(case, sections, "involvement:handover")
+            return CaseAccess(case, sections | reported, "involvement:handover")
+        if reported:
+            return CaseAccess(case, reported, f"involvement:{InvolvementRole.REPORTER}")
     if user.role == Role.NATIONAL_COORDINATOR:
         return CaseAccess(case, NATIONAL_SECTIONS, "national")
     return None

@@ -19,9 +19,12 @@ from vangnet.cases.models import (
     CaseStatus,
     CaseStatusChange,
     Consent,
+    ConsentPurpose,
+    ConsentStatus,
     Involvement,
     InvolvementRole,
 )
+from vangnet.cases.timeline import choice
 from vangnet.cases.transitions import REASON_REQUIRED, is_allowed
 from vangnet.regions.models import Municipality
 
@@ -74,7 +77,7 @@ def open_case(*, municipality: Municipality, urgency: str, is_minor: bool, actor
     CaseStatusChange.objects.create(case=case, from_status="", to_status=CaseStatus.NEW, actor=actor,
                                     organisation=organisation, at=at)
     involve(case, lead, InvolvementRole.LEAD, actor=actor, at=at, log=False)
-    add_event(case, CaseEvent.Kind.OPENED, _("Case opened, led by %(org)s") % {"org": lead.name},
+    add_event(case, CaseEvent.Kind.OPENED, gettext_noop("Case opened, led by %(org)s"), {"org": lead.name},
               actor=actor, organisation=organisation, at=at)
     return case
 
@@ -88,9 +91,8 @@ def involve(case: Case, organisation: Organisation, role: str, *, purpose: str =
     involvement = Involvement.objects.create(case=case, organisation=organisation, role=role, purpose=purpose,
                                              started_at=at or timezone.now())
     if log:
-        add_event(case, CaseEvent.Kind.INVOLVEMENT,
-                  _("%(org)s involved: %(role)s") % {"org": organisation.name,
-                                                     "role": InvolvementRole(role).label},
+        add_event(case, CaseEvent.Kind.INVOLVEMENT, gettext_noop("%(org)s involved: %(role)s"),
+                  {"org": organisation.name, "role": choice(InvolvementRole(role))},
                   actor=actor, organisation=getattr(actor, "organisation", None), at=at)
     return involvement
 
@@ -100,12 +102,10 @@ def add_event(case: Case, kind: str, message: str, params: dict[str, Any] | None
     """Append a timeline line. ``message`` is an English message id (mark it with ``gettext_noop``) with
     ``%(name)s`` placeholders filled from ``params`` when the line is read, in the reader's language.
 
-    Without ``params`` a plain string is kept as it is (legacy callers pass translated text).
+    Param values are plain values or typed codes and dates (``vangnet.cases.timeline``: ``choice``, ``code``,
+    ``date``, ``datetime``), rendered in the reader's language; leave it out for a message without placeholders.
     """
-    if params is None:
-        return CaseEvent.objects.create(case=case, kind=kind, summary=str(message)[:300], actor=actor,
-                                        organisation=organisation, at=at or timezone.now())
-    return CaseEvent.objects.create(case=case, kind=kind, message=str(message)[:300], params=params, actor=actor,
+    return CaseEvent.objects.create(case=case, kind=kind, message=str(message)[:300], params=params or {}, actor=actor,
                                     organisation=organisation, at=at or timezone.now())
 
 
@@ -130,9 +130,8 @@ def change_status(case_id: int, to_status: str, *, actor: Any, reason: str = "",
             case.closed_at, case.close_reason = None, ""
         case.save(update_fields=["status", "updated_at", "closed_at", "close_reason", "urgency_rank",
                                  "open_rank"])
-        add_event(case, CaseEvent.Kind.STATUS,
-                  _("Status changed from “%(from)s” to “%(to)s”")
-                  % {"from": CaseStatus(old["status"]).label, "to": CaseStatus(to_status).label},
+        add_event(case, CaseEvent.Kind.STATUS, gettext_noop("Status changed from “%(from)s” to “%(to)s”"),
+                  {"from": choice(CaseStatus(old["status"])), "to": choice(CaseStatus(to_status))},
                   actor=actor, organisation=actor.organisation, at=now)
         log_processing("case_management", Action.UPDATE, subject=case, obj=case, fields=["status"],
                        changes={"status": {"old": old["status"], "new": to_status},
@@ -149,9 +148,8 @@ def record_consent(case: Case, *, purpose: str, status: str, obtained_by: str, o
                    method: str = "verbal", actor: Any) -> Consent:
     consent = Consent.objects.create(case=case, purpose=purpose, status=status, obtained_by=obtained_by,
                                      obtained_on=obtained_on, method=method, recorded_by=actor)
-    add_event(case, CaseEvent.Kind.CONSENT,
-              _("Consent for “%(purpose)s”: %(status)s")
-              % {"purpose": consent.get_purpose_display(), "status": consent.get_status_display()},
+    add_event(case, CaseEvent.Kind.CONSENT, gettext_noop("Consent for “%(purpose)s”: %(status)s"),
+              {"purpose": choice(ConsentPurpose(purpose)), "status": choice(ConsentStatus(status))},
               actor=actor, organisation=getattr(actor, "organisation", None))
     log_processing("consent_management", Action.CREATE, subject=case, obj=consent,
                    fields=["purpose", "status", "obtained_by", "obtained_on", "method"])

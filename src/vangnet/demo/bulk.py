@@ -22,7 +22,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vangnet.accounts.models import Organisation, OrganisationType, User
 from vangnet.cases.models import (
@@ -39,6 +39,7 @@ from vangnet.cases.models import (
     InvolvementRole,
     Urgency,
 )
+from vangnet.cases.timeline import choice
 from vangnet.demo.generator import DemoGenerator, Person
 from vangnet.signals.catalogue import catalogue_info
 from vangnet.signals.input import SignalInput
@@ -92,18 +93,14 @@ class BulkLoader:
                            User.objects.filter(username__startswith="gen.care.").select_related("organisation")}
         self.ncc_user = User.objects.filter(
             organisation__type=OrganisationType.NATIONAL_COORDINATION_CENTRE).select_related("organisation").first()
-        # the texts the services write, translated once (gettext per row is a large share of the time)
+        # the message ids the services write (timeline lines are translated when read: cases.timeline)
         self.text = {
-            "opened": _("Case opened, led by %(org)s"),
-            "signal": _("Signal %(ref)s registered by %(org)s"),
-            "status": _("Status changed from “%(from)s” to “%(to)s”"),
-            "consent": _("Consent for “%(purpose)s”: %(status)s"),
-            "involved": _("%(org)s involved: %(role)s") % {"org": "%(org)s",
-                                                            "role": str(InvolvementRole.REPORTER.label)},
+            "opened": gettext_noop("Case opened, led by %(org)s"),
+            "signal": gettext_noop("Signal %(ref)s registered by %(org)s"),
+            "status": gettext_noop("Status changed from “%(from)s” to “%(to)s”"),
+            "consent": gettext_noop("Consent for “%(purpose)s”: %(status)s"),
+            "involved": gettext_noop("%(org)s involved: %(role)s"),
         }
-        self.status_label = {value: str(label) for value, label in CaseStatus.choices}
-        self.purpose_label = {value: str(label) for value, label in ConsentPurpose.choices}
-        self.consent_label = {value: str(label) for value, label in ConsentStatus.choices}
 
     # --- planning (pure Python, no queries) -------------------------------------------------------
 
@@ -176,7 +173,7 @@ class BulkLoader:
         rows.events.append(CaseEvent(
             case_id=case_id, kind=CaseEvent.Kind.OPENED, at=opened, actor_id=first_reporter.pk,
             organisation_id=first_reporter.organisation_id,
-            summary=(self.text["opened"] % {"org": lead.name})[:300]))
+            message=self.text["opened"], params={"org": lead.name}))
 
         # signals and status steps in time order (a later signal may come in after triage or closure)
         timeline: list[tuple[datetime.datetime, int, Any]] = [
@@ -220,10 +217,10 @@ class BulkLoader:
         rows.history.append(CaseStatusChange(
             case_id=case_id, from_status=from_status, to_status=to_status, reason=reason, actor_id=actor.pk,
             organisation_id=actor.organisation_id, at=at))
-        summary = self.text["status"] % {"from": self.status_label[from_status],
-                                         "to": self.status_label[to_status]}
+        params = {"from": choice(CaseStatus(from_status)), "to": choice(CaseStatus(to_status))}
         rows.events.append(CaseEvent(case_id=case_id, kind=CaseEvent.Kind.STATUS, at=at, actor_id=actor.pk,
-                                     organisation_id=actor.organisation_id, summary=summary[:300]))
+                                     organisation_id=actor.organisation_id, message=self.text["status"],
+                                     params=params))
 
     def _signal(self, case_id: int, signal_id: int, data: SignalInput, reporter: User,
                 at: datetime.datetime, *, attach: bool, new_reporter_org: bool, rows: _Rows) -> None:
@@ -254,10 +251,11 @@ class BulkLoader:
             if attach:  # involve() adds a timeline event only when a signal is attached to an existing case
                 rows.events.append(CaseEvent(
                     case_id=case_id, kind=CaseEvent.Kind.INVOLVEMENT, at=at, actor_id=reporter.pk,
-                    organisation_id=org.pk, summary=(self.text["involved"] % {"org": org.name})[:300]))
+                    organisation_id=org.pk, message=self.text["involved"],
+                    params={"org": org.name, "role": choice(InvolvementRole.REPORTER)}))
         rows.events.append(CaseEvent(
             case_id=case_id, kind=CaseEvent.Kind.SIGNAL, at=at, actor_id=reporter.pk, organisation_id=org.pk,
-            summary=(self.text["signal"] % {"ref": reference, "org": org.name})[:300]))
+            message=self.text["signal"], params={"ref": reference, "org": org.name}))
         if data.consent not in (SignalConsent.GIVEN, SignalConsent.REFUSED):
             return
         status = ConsentStatus.GIVEN if data.consent == SignalConsent.GIVEN else ConsentStatus.REFUSED
@@ -266,10 +264,10 @@ class BulkLoader:
                 case_id=case_id, purpose=purpose, status=status, obtained_by=data.consent_obtained_by,
                 obtained_on=data.consent_obtained_on, method="verbal", recorded_by_id=reporter.pk,
                 recorded_at=at))
-            summary = self.text["consent"] % {"purpose": self.purpose_label.get(purpose, purpose),
-                                              "status": self.consent_label[status]}
+            params = {"purpose": choice(ConsentPurpose(purpose)), "status": choice(ConsentStatus(status))}
             rows.events.append(CaseEvent(case_id=case_id, kind=CaseEvent.Kind.CONSENT, at=at,
-                                         actor_id=reporter.pk, organisation_id=org.pk, summary=summary[:300]))
+                                         actor_id=reporter.pk, organisation_id=org.pk, message=self.text["consent"],
+                                         params=params))
 
 
 FormLink = Signal.forms.through

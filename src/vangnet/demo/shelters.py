@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from vangnet.accounts.models import Organisation
+from vangnet.accounts.models import Organisation, Role, User
 from vangnet.audit.context import processing_context
 from vangnet.core.models import Language
 from vangnet.regions.models import Municipality
@@ -56,3 +57,64 @@ def create_shelter_locations(orgs: dict[str, Organisation]) -> int:
                 services.set_capacity(location, place_type, count)
             created += 1
     return created
+
+
+def _intake_user(provider: Organisation) -> User:
+    """A (non-login) shelter intake user of ``provider`` to answer the demo reservations."""
+    user, _created = User.objects.get_or_create(
+        username=f"gen.shelter.{provider.pk}",
+        defaults={"role": Role.SHELTER_INTAKE, "organisation": provider, "first_name": "Intake",
+                  "last_name": provider.name[:100], "email": f"gen.shelter.{provider.pk}@demo.vangnet.invalid"})
+    if user.has_usable_password():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def place_demo_cases(limit: int = 40) -> dict[str, int]:
+    """Make the demo consistent: an open case with status "placed" has a shelter place.
+
+    For each such case (newest first, up to ``limit``) the real flow runs: placement request by the lead,
+    the best fitting place reserved, accepted and the person admitted by the provider. A case for which no
+    place fits (or beyond ``limit``) goes back to "in care", as the lead would record it.
+    """
+    from vangnet.cases.models import Case, CaseStatus
+    from vangnet.cases.services import change_status
+    from vangnet.shelters.models import Placement, PlacementStatus
+    from vangnet.shelters.selectors import find_matches
+
+    placed = admitted = moved_back = 0
+    today = timezone.localdate()
+    cases = (Case.objects.filter(status=CaseStatus.PLACED)
+             .exclude(placement_requests__placements__status=PlacementStatus.ADMITTED)
+             .select_related("lead_organisation").order_by("-updated_at"))
+    for case in cases:
+        lead_user = (User.objects.filter(organisation=case.lead_organisation, is_active=True)
+                     .order_by("-role", "pk").first())
+        if lead_user is None:
+            continue
+        signal = case.signals.order_by("submitted_at").first()
+        with transaction.atomic(), processing_context(actor=lead_user):
+            fitted = None
+            if placed < limit and signal is not None:
+                req = services.create_request(case, actor=lead_user, data={
+                    "urgency": "urgent" if case.urgency == "acute" else case.urgency, "gender": signal.gender
+                    if signal.gender in ("female", "male", "x") else "unknown", "age": signal.age_at_signal,
+                    "is_minor": case.is_minor, "exploitation_municipality": signal.exploitation_municipality})
+                best = find_matches(req).best
+                if best is not None:
+                    placement = services.reserve(req.pk, best.candidate.capacity_id, actor=lead_user)
+                    intake = _intake_user(placement.capacity.location.provider)
+                    services.accept(placement.pk, actor=intake)
+                    services.admit(placement.pk, actor=intake, admission_date=today)
+                    fitted = Placement.objects.get(pk=placement.pk)
+                else:
+                    services.cancel_request(req.pk, actor=lead_user)
+            if fitted is not None:
+                placed += 1
+                admitted += 1
+            else:
+                change_status(case.pk, CaseStatus.IN_CARE, actor=lead_user,
+                              note="demo: no fitting shelter place, the person stays in care elsewhere")
+                moved_back += 1
+    return {"admitted": admitted, "back_in_care": moved_back}

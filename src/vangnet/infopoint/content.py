@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.utils.translation import get_language
 
 from vangnet.core.i18n import active_language
 
@@ -106,19 +107,49 @@ def check_guide(data: dict[str, Any]) -> None:
         raise ContentError(f"unreachable guide nodes: {sorted(unreachable)}")
 
 
+@lru_cache(maxsize=1)
+def guide_translations() -> dict[str, dict[str, Any]]:
+    """Per public language, the guide's texts from ``data/languages/<code>.yaml`` (``guide:``), checked
+    against the guide: known nodes and fields, no more options or advice than the node has."""
+    from vangnet.infopoint.catalogues import languages
+
+    nodes = guide()["nodes"]
+    result: dict[str, dict[str, Any]] = {}
+    for language in languages():
+        for key, fields in language.guide.items():
+            if key not in nodes:
+                raise ContentError(f"{language.code}.yaml: unknown guide node {key!r}")
+            for name, value in fields.items():
+                if name in ("options", "advice"):
+                    if not isinstance(value, list) or len(value) > len(nodes[key].get(name, [])):
+                        raise ContentError(f"{language.code}.yaml: {key}.{name} does not match the guide")
+                elif name not in ("title", "question", "text") or not nodes[key].get(name):
+                    raise ContentError(f"{language.code}.yaml: {key}.{name} is not a text of the guide")
+        result[language.code] = language.guide
+    return result
+
+
 def node(key: str) -> dict[str, Any] | None:
     raw = guide()["nodes"].get(key)
     if raw is None:
         return None
     la = active_language()
+    overlay = guide_translations().get((get_language() or "nl")[:2], {}).get(key, {})
 
-    def t(value: Any) -> str:
+    def t(value: Any, name: str = "", index: int | None = None) -> str:
+        translated = overlay.get(name)
+        if index is not None:
+            translated = translated[index] if isinstance(translated, list) and index < len(translated) else None
+        if translated:
+            return str(translated)
         return value[la] if value else ""
 
     return {
-        "key": key, "title": t(raw.get("title")), "text": t(raw.get("text")), "question": t(raw.get("question")),
-        "options": [{"next": o["next"], "label": t(o["label"])} for o in raw.get("options", [])],
-        "advice": [t(a) for a in raw.get("advice", [])],
+        "key": key, "title": t(raw.get("title"), "title"), "text": t(raw.get("text"), "text"),
+        "question": t(raw.get("question"), "question"),
+        "options": [{"next": o["next"], "label": t(o["label"], "options", i)}
+                    for i, o in enumerate(raw.get("options", []))],
+        "advice": [t(a, "advice", i) for i, a in enumerate(raw.get("advice", []))],
         "national": [desks().national[c].localised() for c in raw.get("national", [])],
         "desks": bool(raw.get("desks")), "question_form": bool(raw.get("question_form")),
         "is_advice": "advice" in raw,

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from vangnet.accounts.models import Role
 from vangnet.infopoint import content
 from vangnet.infopoint.forms import AnswerForm, QuestionForm
+from vangnet.infopoint.languages import public_language
 from vangnet.infopoint.models import Consultation
 from vangnet.regions.models import Municipality, PoliceUnit
 from vangnet.signals.models import ExploitationForm, Indicator
@@ -54,11 +55,13 @@ def _desk_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+@public_language
 def home(request: HttpRequest) -> HttpResponse:
     national = [n.localised() for n in content.desks().national.values()]
     return render(request, "infopoint/home.html", {"national": national})
 
 
+@public_language
 def signs(request: HttpRequest) -> HttpResponse:
     forms = list(ExploitationForm.objects.filter(parent__isnull=True).order_by("order"))
     indicators = list(Indicator.objects.filter(active=True).order_by("order"))
@@ -71,11 +74,13 @@ def signs(request: HttpRequest) -> HttpResponse:
     return render(request, "infopoint/signs.html", {"groups": groups})
 
 
+@public_language
 def what_to_do(request: HttpRequest) -> HttpResponse:
     return render(request, "infopoint/what_to_do.html",
                   {"emergency": content.desks().national["emergency"].localised()})
 
 
+@public_language
 def contact(request: HttpRequest) -> HttpResponse:
     d = content.desks()
     regions = {u.code: u.name for u in PoliceUnit.objects.all()}
@@ -85,6 +90,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     })
 
 
+@public_language
 def guide(request: HttpRequest, key: str | None = None) -> HttpResponse:
     key = key or content.guide()["start"]
     node = content.node(key)
@@ -103,6 +109,7 @@ def _client_key(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@public_language
 def ask(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
@@ -129,17 +136,32 @@ def ask(request: HttpRequest) -> HttpResponse:
     return render(request, "infopoint/ask.html", {"form": form}, status=status)
 
 
+def normalise_code(code: str) -> str:
+    """``abcd efgh-2345`` or ``ABCDEFGH2345`` -> ``ABCD-EFGH-2345`` (the form the code is stored in)."""
+    raw = "".join(ch for ch in code.upper() if ch.isalnum())
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 12 else code.strip().upper()
+
+
+@public_language
 def question(request: HttpRequest, code: str) -> HttpResponse:
-    consultation = get_object_or_404(Consultation.objects.select_related("region", "form"), code=code.upper())
+    normal = normalise_code(code)
+    if normal != code:
+        return redirect("infopoint:question", code=normal)
+    consultation = Consultation.objects.select_related("region", "form").filter(code=normal).first()
+    if consultation is None:
+        response = render(request, "infopoint/question_unknown.html", {"code": code}, status=404)
+        response["Cache-Control"] = "no-store"
+        return response
     response = render(request, "infopoint/question.html", {"consultation": consultation})
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
+@public_language
 def find_question(request: HttpRequest) -> HttpResponse:
     """A small form: type the reference code, go to the answer."""
-    code = (request.GET.get("code") or "").strip().upper()
+    code = normalise_code(request.GET.get("code") or "")
     if code:
         return redirect("infopoint:question", code=code)
     return redirect("infopoint:ask")

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
@@ -120,13 +120,14 @@ def decide(record_a: str, record_b: str, *, same: bool | None, actor: Any, note:
         raise SignalEncoding.DoesNotExist("Both signals must have an encoding")
     with transaction.atomic():
         decision = MatchDecision.objects.create(record_a=a, record_b=b, same=same, note=note[:500], decided_by=actor)
-        summary = {True: _("The national coordination centre decided that this signal concerns a person known "
-                           "from another signal."),
-                   False: _("The national coordination centre decided that this signal concerns another person "
-                            "than a similar signal."),
-                   None: _("The national coordination centre withdrew an earlier decision about the same person.")}
+        summary = {True: gettext_noop("The national coordination centre decided that this signal concerns a person "
+                                      "known from another signal."),
+                   False: gettext_noop("The national coordination centre decided that this signal concerns another "
+                                       "person than a similar signal."),
+                   None: gettext_noop("The national coordination centre withdrew an earlier decision about the same "
+                                      "person.")}
         for row in rows.values():
-            add_event(row.signal.case, CaseEvent.Kind.LINKAGE, summary[same], actor=actor,
+            add_event(row.signal.case, CaseEvent.Kind.LINKAGE, summary[same], {}, actor=actor,
                       organisation=actor.organisation)
             log_processing("record_linkage_pseudonymisation", Action.UPDATE, subject=row.signal.case, obj=decision,
                            fields=["cluster_id"], changes={"decision": {"old": None, "new": same}})

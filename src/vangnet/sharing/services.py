@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vangnet.accounts.models import Organisation
 from vangnet.audit.context import current, new_trace_id
@@ -15,6 +16,7 @@ from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
 from vangnet.cases.models import Case, CaseEvent, Consent, ConsentStatus, Involvement, InvolvementRole
 from vangnet.cases.services import add_event, involve, record_consent
+from vangnet.cases.timeline import choice, code
 from vangnet.sharing.models import OPEN_STATUSES, ConsentNote, Handover, HandoverStatus, HandoverStatusChange
 from vangnet.sharing.policies import load_policies
 from vangnet.sharing.selectors import decide, standing
@@ -81,9 +83,8 @@ def request_handover(case: Case, *, sender: Organisation, recipient: Organisatio
                                             actor=_user(actor), actor_label=_label(actor), organisation=sender, at=now)
         p = _purpose(handover)
         if not _confidential(p.activity):
-            add_event(case, CaseEvent.Kind.HANDOVER,
-                      _("Handover requested to %(org)s for “%(purpose)s”")
-                      % {"org": recipient.name, "purpose": p.label},
+            add_event(case, CaseEvent.Kind.HANDOVER, gettext_noop("Handover requested to %(org)s for “%(purpose)s”"),
+                      {"org": recipient.name, "purpose": code("sharing.purpose", purpose)},
                       actor=_user(actor), organisation=sender, at=now)
         log_processing(p.activity, Action.CREATE, subject=case, obj=handover, fields=handover.fields,
                        legal_basis=handover.legal_basis, organisation=sender, trace_id=trace_id,
@@ -151,10 +152,9 @@ def transition(handover_id: int, to_status: str, *, organisation: Organisation |
             handover.decline_reason = reason[:500]
         handover.save(update_fields=["status", "updated_at", "decline_reason", "involvement"])
         if not _confidential(p.activity):
-            add_event(case, CaseEvent.Kind.HANDOVER,
-                      _("Handover to %(org)s for “%(purpose)s”: %(status)s") % {
-                          "org": handover.recipient.name, "purpose": p.label,
-                          "status": HandoverStatus(to_status).label},
+            add_event(case, CaseEvent.Kind.HANDOVER, gettext_noop("Handover to %(org)s for “%(purpose)s”: %(status)s"),
+                      {"org": handover.recipient.name, "purpose": code("sharing.purpose", handover.purpose),
+                       "status": choice(HandoverStatus(to_status))},
                       actor=_user(actor), organisation=organisation, at=now)
         log_processing(p.activity, Action.SHARE if to_status == HandoverStatus.ACCEPTED else Action.UPDATE,
                        subject=case, obj=handover, fields=handover.fields if to_status == "accepted" else ["status"],

@@ -1,12 +1,17 @@
 """Server-rendered bar charts: geometry for an inline SVG, drawn by ``shelters/_bar_chart.html``.
 
-Each group has a value bar and a reference bar (e.g. occupied vs. places, median vs. 90th percentile).
+Every number that ends up in an SVG attribute is a string from ``svg_number`` (a decimal point in every
+language). Each group has a value bar and a reference bar (e.g. occupied vs. places, median vs. 90th percentile).
 The template always renders the same numbers as a table too, so the chart is never the only source.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from django.utils.formats import number_format
+
+from vangnet.core.svg import svg_number as num
 
 WIDTH = 720
 BAR_AREA_HEIGHT = 200
@@ -29,16 +34,16 @@ def bar_chart(rows: list[tuple[str, float, float]], *, title: Any, value_label: 
         vh, th = value * scale, total * scale
         groups.append({
             "label": label, "value": value, "total": total,
-            "value_rect": {"x": round(x, 1), "y": round(baseline - vh, 1), "w": round(bar, 1), "h": round(vh, 1)},
-            "total_rect": {"x": round(x + bar, 1), "y": round(baseline - th, 1), "w": round(bar, 1),
-                           "h": round(th, 1)},
-            "label_x": round(LEFT + i * group + group / 2, 1), "label_y": baseline + 14,
+            "value_rect": {"x": num(x), "y": num(baseline - vh), "w": num(bar), "h": num(vh)},
+            "total_rect": {"x": num(x + bar), "y": num(baseline - th), "w": num(bar), "h": num(th)},
+            "label_x": num(LEFT + i * group + group / 2), "label_y": num(baseline + 14),
         })
-    ticks = [{"y": round(baseline - f * BAR_AREA_HEIGHT, 1), "value": _tick(top_value * f)} for f in (0, 0.5, 1)]
+    ticks = [{"y": num(baseline - f * BAR_AREA_HEIGHT), "value": _tick(top_value * f)} for f in (0, 0.5, 1)]
     return {"title": title, "value_label": value_label, "total_label": total_label, "groups": groups,
-            "width": WIDTH, "height": TOP + BAR_AREA_HEIGHT + LABEL_HEIGHT, "baseline": baseline, "left": LEFT,
-            "ticks": ticks}
+            "width": num(WIDTH), "height": num(TOP + BAR_AREA_HEIGHT + LABEL_HEIGHT), "baseline": num(baseline),
+            "left": num(LEFT), "tick_x": num(LEFT - 4), "ticks": ticks}
 
 
 def _tick(value: float) -> str:
-    return f"{value:.0f}" if value >= 10 or value == int(value) else f"{value:.1f}"
+    """A tick label is text, not geometry: written in the reader's language (``2,5`` in Dutch)."""
+    return number_format(value, 0 if value >= 10 or value == int(value) else 1)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vangnet.core.i18n import active_language
+from vangnet.core.i18n import active_language, in_reader_order
 from vangnet.core.models import Language
 from vangnet.regions.models import Municipality
 from vangnet.shelters.models import (
@@ -31,7 +31,7 @@ class LocationForm(forms.ModelForm):
     specialisms = forms.MultipleChoiceField(label=_("Specialisms"), choices=Specialism.choices, required=False,
                                             widget=forms.CheckboxSelectMultiple)
     languages = forms.ModelMultipleChoiceField(label=_("Languages spoken by staff"), required=False,
-                                               queryset=Language.objects.order_by("name_en"),
+                                               queryset=Language.objects.all(),
                                                widget=forms.SelectMultiple(attrs={"size": 6}))
 
     class Meta:
@@ -44,6 +44,7 @@ class LocationForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = Municipality.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["languages"].queryset = in_reader_order(Language.objects.all())  # type: ignore[attr-defined]
         self.fields["name"].error_messages["required"] = _("Enter a name for the location.")
         self.fields["address"].error_messages["required"] = _("Enter the address of the location.")
         self.fields["municipality"].error_messages["required"] = _("Choose the municipality of the location.")
@@ -86,7 +87,7 @@ class PlacementRequestForm(forms.ModelForm):
                                             required=False, widget=forms.CheckboxSelectMultiple,
                                             help_text=_("Places with these specialisms rank higher."))
     languages = forms.ModelMultipleChoiceField(label=_("Languages the person speaks"), required=False,
-                                               queryset=Language.objects.order_by("name_en"),
+                                               queryset=Language.objects.all(),
                                                widget=forms.SelectMultiple(attrs={"size": 5}))
     care_needs = forms.MultipleChoiceField(
         label=_("Needs from the triage"), required=False, widget=forms.CheckboxSelectMultiple,
@@ -117,6 +118,10 @@ class PlacementRequestForm(forms.ModelForm):
         self.fields["urgency"].error_messages["required"] = _("Choose how urgent the placement is.")
         self.fields["gender"].error_messages["required"] = _("Choose the person's gender, or Unknown.")
         self.fields["age"].widget.attrs.update({"min": 0, "max": 120})
+        self.fields["languages"].queryset = in_reader_order(Language.objects.all())  # type: ignore[attr-defined]
+        for name in ("urgency", "gender"):  # a radio needs no empty choice ("- Select an option -", in English)
+            field = self.fields[name]
+            field.choices = [choice for choice in field.choices if choice[0] != ""]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import Count, Max, Q, QuerySet, TextField
 from django.db.models.functions import Cast
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from vangnet.accounts.models import Role
 from vangnet.cases.models import Case
@@ -402,7 +402,8 @@ def time_to_admission(months: int = 12, now: datetime.datetime | None = None) ->
     for _i in range(months):
         key = cursor.strftime("%Y-%m")
         values = hours.get(key, [])
-        result.append({"month": key, "count": len(values), "median": round(percentile(values, 50), 1),
+        result.append({"month": key, "month_label": formats.date_format(cursor, "YEAR_MONTH_FORMAT"),
+                       "count": len(values), "median": round(percentile(values, 50), 1),
                        "p90": round(percentile(values, 90), 1)})
         cursor = (cursor + datetime.timedelta(days=32)).replace(day=1)
     return result

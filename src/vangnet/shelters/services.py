@@ -16,20 +16,26 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop as N_
 
 from vangnet.accounts.models import Organisation
 from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
 from vangnet.cases import services as case_services
-from vangnet.cases.models import Case, CaseEvent, CaseStatus, InvolvementRole
+from vangnet.cases.models import Case, CaseEvent, CaseStatus, InvolvementRole, Urgency
+from vangnet.cases.timeline import choice
+from vangnet.cases.timeline import date as timeline_date
+from vangnet.cases.timeline import datetime as timeline_datetime
 from vangnet.cases.transitions import is_allowed
 from vangnet.shelters import events
 from vangnet.shelters.models import (
     OPEN_REQUEST_STATUSES,
     ClaimKind,
+    DeclineReason,
+    DischargeDestination,
     EscalationReason,
     Notification,
     NotificationKind,
@@ -104,13 +110,15 @@ def notify(organisation: Organisation | int, kind: str, message: str, *, request
                                        placement=placement)
 
 
-def _event(case: Case, summary: str, actor: Any, kind: str = CaseEvent.Kind.PLACEMENT, at: Any = None) -> None:
-    case_services.add_event(case, kind, summary, actor=actor if getattr(actor, "pk", None) else None,
+def _event(case: Case, message: str, params: dict[str, Any], actor: Any, kind: str = CaseEvent.Kind.PLACEMENT,
+           at: Any = None) -> None:
+    case_services.add_event(case, kind, message, params, actor=actor if getattr(actor, "pk", None) else None,
                             organisation=getattr(actor, "organisation", None), at=at)
 
 
-def _place_label(capacity: PlaceCapacity) -> str:
-    return f"{capacity.location.provider.name}, {capacity.get_place_type_display()}"
+def _place(capacity: PlaceCapacity) -> list[Any]:
+    """The place as a timeline param: the provider's name and the place type, shown in the reader's language."""
+    return [capacity.location.provider.name, choice(PlaceType(capacity.place_type))]
 
 
 # --- locations and capacity (the provider's own data; no personal data of victims) -----------------
@@ -253,7 +261,7 @@ def create_request(case: Case, *, actor: Any, data: dict[str, Any], languages: I
         req.save()
         req.languages.set(list(languages))
         req.avoid_municipalities.set(list(avoid_municipalities))
-        _event(case, _("Placement requested (%(urgency)s)") % {"urgency": req.get_urgency_display()}, actor, at=now)
+        _event(case, N_("Placement requested (%(urgency)s)"), {"urgency": choice(Urgency(req.urgency))}, actor, at=now)
         differences = advice_differences(advice, data)
         if differences:
             case_services.add_event(
@@ -281,8 +289,8 @@ def escalate(req: PlacementRequest, reason: str, *, actor: Any = None, now: date
     if not updated:
         return False
     req.escalated_at, req.escalation_reason = now, reason
-    _event(req.case, _("Placement escalated to the national coordinator: %(reason)s")
-           % {"reason": EscalationReason(reason).label}, actor, kind=CaseEvent.Kind.ESCALATION, at=now)
+    _event(req.case, N_("Placement escalated to the national coordinator: %(reason)s"),
+           {"reason": choice(EscalationReason(reason))}, actor, kind=CaseEvent.Kind.ESCALATION, at=now)
     log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=req, fields=["escalated_at", "escalation_reason"],
                    changes={"escalation_reason": {"old": "", "new": reason}})
     return True
@@ -306,7 +314,7 @@ def put_on_waiting_list(request_id: int, *, actor: Any) -> PlacementRequest:
             raise InvalidState(_("Only a request that is looking for a place can wait for one."))
         req.status = RequestStatus.WAITING
         req.save(update_fields=["status"])
-        _event(req.case, _("Placement request put on the waiting list"), actor)
+        _event(req.case, N_("Placement request put on the waiting list"), {}, actor)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=req, fields=["status"],
                        changes={"status": {"old": RequestStatus.OPEN, "new": RequestStatus.WAITING}})
     return req
@@ -323,7 +331,8 @@ def cancel_request(request_id: int, *, actor: Any) -> PlacementRequest:
         old = req.status
         req.status, req.closed_at = RequestStatus.CANCELLED, timezone.now()
         req.save(update_fields=["status", "closed_at"])
-        _event(req.case, _("Placement request cancelled"), actor)
+        _resolve(request=req, kinds=list(NotificationKind))
+        _event(req.case, N_("Placement request cancelled"), {}, actor)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=req, fields=["status"],
                        changes={"status": {"old": old, "new": req.status}})
     return req
@@ -367,9 +376,11 @@ def reserve(request_id: int, capacity_id: int, *, actor: Any, now: datetime.date
         old = req.status
         req.status = RequestStatus.RESERVED
         req.save(update_fields=["status"])
-        until = timezone.localtime(placement.held_until).strftime("%d-%m-%Y %H:%M")
-        _event(req.case, _("Place reserved: %(place)s, held until %(until)s")
-               % {"place": _place_label(capacity), "until": until}, actor, at=now)
+        until = formats.date_format(timezone.localtime(placement.held_until), "DATETIME_FORMAT")
+        _resolve(request=req,
+                 kinds=[NotificationKind.HOLD_EXPIRED, NotificationKind.PLACE_FREE, NotificationKind.ANSWER])
+        _event(req.case, N_("Place reserved: %(place)s, held until %(until)s"),
+               {"place": _place(capacity), "until": timeline_datetime(placement.held_until)}, actor, at=now)
         log_processing(ACTIVITY, Action.CREATE, subject=req.case, obj=placement,
                        fields=["capacity", "held_until"], changes={"status": {"old": old, "new": req.status}})
         notify(capacity.location.provider_id, NotificationKind.NEW_REQUEST,
@@ -392,8 +403,9 @@ def _expire(placement_id: int, now: datetime.datetime) -> bool:
     req = placement.request
     _release(placement, PlacementStatus.EXPIRED, now)
     PlacementRequest.objects.filter(pk=req.pk, status=RequestStatus.RESERVED).update(status=RequestStatus.OPEN)
-    _event(req.case, _("Reservation expired without an answer: %(place)s")
-           % {"place": _place_label(placement.capacity)}, None, at=now)
+    _resolve(placement=placement, kinds=[NotificationKind.NEW_REQUEST])
+    _event(req.case, N_("Reservation expired without an answer: %(place)s"), {"place": _place(placement.capacity)},
+           None, at=now)
     log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement, fields=["status"],
                    changes={"status": {"old": PlacementStatus.HELD, "new": PlacementStatus.EXPIRED}})
     notify(req.requesting_organisation_id, NotificationKind.HOLD_EXPIRED,
@@ -456,8 +468,9 @@ def accept(placement_id: int, *, actor: Any, now: datetime.datetime | None = Non
         PlacementRequest.objects.filter(pk=req.pk).update(status=RequestStatus.ACCEPTED)
         case_services.involve(req.case, placement.capacity.location.provider, InvolvementRole.SHELTER,
                               purpose="shelter", actor=actor, at=now)
-        _event(req.case, _("The shelter accepted the placement: %(place)s")
-               % {"place": _place_label(placement.capacity)}, actor, at=now)
+        _resolve(placement=placement, kinds=[NotificationKind.NEW_REQUEST])
+        _event(req.case, N_("The shelter accepted the placement: %(place)s"), {"place": _place(placement.capacity)},
+               actor, at=now)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement, fields=["status", "decided_at"],
                        changes={"status": {"old": PlacementStatus.HELD, "new": PlacementStatus.ACCEPTED}})
         notify(req.requesting_organisation_id, NotificationKind.ANSWER,
@@ -484,8 +497,9 @@ def decline(placement_id: int, *, actor: Any, reason: str, note: str = "",
         req.decline_count += 1
         req.status = RequestStatus.OPEN
         req.save(update_fields=["decline_count", "status"])
-        _event(req.case, _("The shelter declined the placement (%(reason)s): %(place)s")
-               % {"reason": placement.get_decline_reason_display(), "place": _place_label(placement.capacity)},
+        _resolve(placement=placement, kinds=[NotificationKind.NEW_REQUEST])
+        _event(req.case, N_("The shelter declined the placement (%(reason)s): %(place)s"),
+               {"reason": choice(DeclineReason(placement.decline_reason)), "place": _place(placement.capacity)},
                actor, at=now)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement,
                        fields=["status", "decline_reason", "decline_note"],
@@ -519,9 +533,9 @@ def admit(placement_id: int, *, actor: Any, admission_date: datetime.date,
         SlotClaim.objects.filter(placement=placement, released_at__isnull=True).update(
             kind=ClaimKind.ADMISSION, started_at=now, expires_at=None)
         PlacementRequest.objects.filter(pk=req.pk).update(status=RequestStatus.ADMITTED, admitted_at=now)
-        _event(req.case, _("Admitted to the shelter on %(date)s: %(place)s")
-               % {"date": admission_date.strftime("%d-%m-%Y"), "place": _place_label(placement.capacity)},
-               actor, at=now)
+        _resolve(placement=placement, kinds=[NotificationKind.ANSWER])
+        _event(req.case, N_("Admitted to the shelter on %(date)s: %(place)s"),
+               {"date": timeline_date(admission_date), "place": _place(placement.capacity)}, actor, at=now)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement,
                        fields=["status", "admission_date"],
                        changes={"status": {"old": PlacementStatus.ACCEPTED, "new": PlacementStatus.ADMITTED}})
@@ -549,9 +563,9 @@ def discharge(placement_id: int, *, actor: Any, discharge_date: datetime.date, d
         placement.save(update_fields=["discharge_date", "discharge_destination"])
         _release(placement, PlacementStatus.DISCHARGED, now)
         PlacementRequest.objects.filter(pk=req.pk).update(status=RequestStatus.DISCHARGED, closed_at=now)
-        _event(req.case, _("Left the shelter on %(date)s; destination: %(destination)s")
-               % {"date": discharge_date.strftime("%d-%m-%Y"),
-                  "destination": placement.get_discharge_destination_display()}, actor, at=now)
+        _event(req.case, N_("Left the shelter on %(date)s; destination: %(destination)s"),
+               {"date": timeline_date(discharge_date),
+                "destination": choice(DischargeDestination(placement.discharge_destination))}, actor, at=now)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement,
                        fields=["status", "discharge_date", "discharge_destination"],
                        changes={"status": {"old": PlacementStatus.ADMITTED, "new": PlacementStatus.DISCHARGED},
@@ -578,8 +592,8 @@ def cancel_hold(placement_id: int, *, actor: Any, now: datetime.datetime | None 
         _release(placement, PlacementStatus.CANCELLED, now)
         req.status = RequestStatus.OPEN
         req.save(update_fields=["status"])
-        _event(req.case, _("Reservation given back: %(place)s") % {"place": _place_label(placement.capacity)},
-               actor, at=now)
+        _resolve(placement=placement, kinds=[NotificationKind.NEW_REQUEST])
+        _event(req.case, N_("Reservation given back: %(place)s"), {"place": _place(placement.capacity)}, actor, at=now)
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement, fields=["status"],
                        changes={"status": {"old": PlacementStatus.HELD, "new": PlacementStatus.CANCELLED}})
     _after_commit_check_waiting_list()
@@ -605,9 +619,20 @@ def check_waiting_list() -> int:
         notify(req.requesting_organisation_id, NotificationKind.PLACE_FREE,
                _("A fitting shelter place is free for case %(case)s (%(count)s options).")
                % {"case": req.case.reference, "count": len(result.fitting)}, request=req)
-        _event(req.case, _("A fitting shelter place became free"), None)
+        _event(req.case, N_("A fitting shelter place became free"), {}, None)
         told += 1
     return told
+
+
+def _resolve(*, request: PlacementRequest | None = None, placement: Placement | None = None,
+             kinds: list[str]) -> int:
+    """A step is done: its notifications no longer ask for anything, so they leave the case page (marked read)."""
+    rows = Notification.objects.filter(read_at__isnull=True, kind__in=kinds)
+    if placement is not None:
+        rows = rows.filter(placement=placement)
+    if request is not None:
+        rows = rows.filter(request=request)
+    return rows.update(read_at=timezone.now())
 
 
 def mark_read(notification: Notification, *, now: datetime.datetime | None = None) -> None:

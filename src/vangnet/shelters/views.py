@@ -479,7 +479,7 @@ def national(request: HttpRequest) -> HttpResponse:
             title=_("Occupied places and total places per region"), value_label=_("occupied"),
             total_label=_("places")),
         "time_chart": charts.bar_chart(
-            [(t["month"], t["median"], t["p90"]) for t in times],
+            [(t["month_label"], t["median"], t["p90"]) for t in times],
             title=_("Hours from request to admission per month: median and 90th percentile"),
             value_label=_("median"), total_label=_("90th percentile")),
     })

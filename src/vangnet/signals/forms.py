@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.cases.models import ConsentPurpose
+from vangnet.core.i18n import in_reader_order
 from vangnet.core.models import Country, Language
 from vangnet.regions.models import Municipality
 from vangnet.signals.input import SignalInput, validate
@@ -148,6 +149,11 @@ class PersonForm(CrossFieldRulesMixin, forms.Form):
                                       choices=[("", _("None or unknown")),
                                                *Signal._meta.get_field("document_type").choices])
     document_number = forms.CharField(label=_("Document number"), required=False, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["languages"].queryset = in_reader_order(Language.objects.all())  # type: ignore[attr-defined]
+        self.fields["nationality"].queryset = in_reader_order(Country.objects.all())  # type: ignore[attr-defined]
 
 
 class ConsentForm(CrossFieldRulesMixin, forms.Form):

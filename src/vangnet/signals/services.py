@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vangnet.accounts.models import Organisation
 from vangnet.audit.models import Action
@@ -80,7 +80,7 @@ def register_signal(
                                                is_minor=case.is_minor or data.minor)
         case_services.add_event(
             case, CaseEvent.Kind.SIGNAL,
-            _("Signal %(ref)s registered by %(org)s") % {"ref": signal.reference, "org": organisation.name},
+            gettext_noop("Signal %(ref)s registered by %(org)s"), {"ref": signal.reference, "org": organisation.name},
             actor=actor, organisation=organisation, at=now,
         )
         written = [f.name for f in Signal._meta.concrete_fields if getattr(signal, f.attname) not in ("", None)]

@@ -2,12 +2,14 @@
 
 A chart shows one column of a published table (after suppression): a suppressed cell gets no bar, only
 its published text (``<5`` or ``x``). The table next to it is the chart's text alternative.
+Numbers in SVG attributes are strings from ``svg_number``: a decimal point in every language.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from vangnet.core.svg import svg_number as num
 from vangnet.statistics.selectors import FigureTable
 
 WIDTH = 720
@@ -29,11 +31,12 @@ def bar_chart(table: FigureTable) -> dict[str, Any]:
         y = TOP + i * ROW_HEIGHT
         width = round((cell.published or 0) / top * area, 1)
         bars.append({
-            "label": label, "text": cell.display, "y": y, "bar_y": y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
-            "text_y": y + ROW_HEIGHT / 2, "width": width, "value_x": LABEL_WIDTH + width + 6,
+            "label": label, "text": cell.display, "y": num(y), "bar_y": num(y + (ROW_HEIGHT - BAR_HEIGHT) / 2),
+            "text_y": num(y + ROW_HEIGHT / 2), "width": num(width) if width else "",
+            "value_x": num(LABEL_WIDTH + width + 6),
         })
     return {
-        "bars": bars, "width": WIDTH, "height": TOP * 2 + ROW_HEIGHT * max(len(bars), 1),
-        "label_x": LABEL_WIDTH - 8, "left": LABEL_WIDTH, "bar_height": BAR_HEIGHT,
+        "bars": bars, "width": num(WIDTH), "height": num(TOP * 2 + ROW_HEIGHT * max(len(bars), 1)),
+        "label_x": num(LABEL_WIDTH - 8), "left": num(LABEL_WIDTH), "bar_height": num(BAR_HEIGHT),
         "column": table.columns[column],
     }

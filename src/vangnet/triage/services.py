@@ -14,11 +14,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
 from vangnet.cases import services as case_services
 from vangnet.cases.models import Case, CaseEvent, Urgency
+from vangnet.cases.timeline import choice, code
 from vangnet.signals.models import Signal
 from vangnet.triage.models import Triage, Trigger
 from vangnet.triage.rules import RuleSet, current_rules, evaluate
@@ -101,10 +103,12 @@ def _facts_row(case: Case) -> Triage | None:
     return Triage.objects.filter(case=case, trigger=Trigger.FACTS).order_by("-created_at", "-id").first()
 
 
-def _apply(case: Case, triage: Triage, *, actor: Any, organisation: Any, summary: str, action: str) -> None:
+def _apply(case: Case, triage: Triage, *, actor: Any, organisation: Any, summary: tuple[str, dict[str, Any]],
+           action: str) -> None:
     if case.urgency != triage.urgency:
         case_services.set_urgency(case, triage.urgency)
-    case_services.add_event(case, CaseEvent.Kind.TRIAGE, summary, actor=actor, organisation=organisation,
+    message, params = summary
+    case_services.add_event(case, CaseEvent.Kind.TRIAGE, message, params, actor=actor, organisation=organisation,
                             at=triage.created_at)
     log_processing("triage", action, subject=case, obj=triage,
                    fields=sorted({*triage.result.get("facts", {}), "urgency", "needs", "route"}),
@@ -131,8 +135,8 @@ def triage_case(case: Case, *, actor: Any = None, trigger: str = Trigger.SIGNAL,
             result=result.as_json(), computed_urgency=result.urgency.code, urgency=result.urgency.code,
             needs=[o.code for o in result.needs], route=[o.code for o in result.route],
         )
-        summary = _("Triage with rules %(version)s: %(urgency)s, %(steps)s steps in the route") % {
-            "version": rs.version, "urgency": Urgency(triage.urgency).label, "steps": len(triage.route)}
+        summary = (gettext_noop("Triage with rules %(version)s: %(urgency)s, %(steps)s steps in the route"), {
+            "version": rs.version, "urgency": choice(Urgency(triage.urgency)), "steps": len(triage.route)})
         _apply(case, triage, actor=actor, organisation=organisation, summary=summary, action=Action.CREATE)
     return triage
 
@@ -175,7 +179,7 @@ def override(case: Case, *, actor: Any, reason: str, urgency: str | None = None,
             result=computed, computed_urgency=current.computed_urgency, urgency=new_urgency, needs=new_needs,
             route=new_route, overridden=True, overridden_parts=parts, override_reason=reason[:2000],
         )
-        summary = _("Triage changed by a professional (%(parts)s): %(urgency)s") % {
-            "parts": ", ".join(parts), "urgency": Urgency(new_urgency).label}
+        summary = (gettext_noop("Triage changed by a professional (%(parts)s): %(urgency)s"), {
+            "parts": [code("triage.part", p) for p in parts], "urgency": choice(Urgency(new_urgency))})
         _apply(case, triage, actor=actor, organisation=organisation, summary=summary, action=Action.UPDATE)
     return triage

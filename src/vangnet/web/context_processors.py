@@ -21,12 +21,15 @@ NAVIGATION = [
     ("shelters:index", _("Shelter placement"), {Role.CARE_COORDINATOR, Role.NATIONAL_COORDINATOR,
                                                 Role.SHELTER_INTAKE, Role.REPORTER}),
     ("persons:review", _("Same person?"), {Role.NATIONAL_COORDINATOR}),
+    ("infopoint:consultations", _("Questions to the information point"), {Role.NATIONAL_COORDINATOR}),
     ("statistics:index", _("Figures"), {Role.ANALYST, Role.NATIONAL_COORDINATOR}),
     ("controls:index", _("Prostitution controls"), {Role.ANALYST, Role.NATIONAL_COORDINATOR, Role.REPORTER,
                                                     Role.CARE_COORDINATOR}),
     ("audit:log", _("Processing log"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
     ("sharing:policies", _("Sharing rules"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
     ("triage:rules", _("Triage rules"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
+    ("administration:users", _("Users and roles"), {Role.FUNCTIONAL_ADMIN}),
+    ("administration:organisations", _("Organisations"), {Role.FUNCTIONAL_ADMIN}),
     ("audit:register", _("Register of processing activities"), None),
 ]
 

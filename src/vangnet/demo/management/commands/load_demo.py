@@ -10,7 +10,7 @@ from vangnet.demo.controls import create_controls
 from vangnet.demo.generator import DemoGenerator
 from vangnet.demo.organisations import DEMO_PASSWORD, create_organisations, create_users
 from vangnet.demo.procedures import create_demo_procedures
-from vangnet.demo.shelters import create_shelter_locations
+from vangnet.demo.shelters import create_shelter_locations, place_demo_cases
 from vangnet.persons.services import link_all
 from vangnet.signals.models import Signal
 
@@ -37,6 +37,9 @@ class Command(BaseCommand):
                 linked = link_all()
             self.stdout.write(f"Linked {linked['encodings']} identified signals into {linked['clusters']} persons; "
                               f"{linked['review']} pairs wait for review.")
+            placed = place_demo_cases()
+            self.stdout.write(f"Placed {placed['admitted']} persons in a shelter; {placed['back_in_care']} placed "
+                              "cases without a fitting place went back to \"in care\".")
             self.stdout.write(f"Started {create_demo_procedures(orgs)} demo procedures with deadlines.")
             with processing_context(actor_label="system:demo"):
                 steps = create_chain(options["seed"])

@@ -1,0 +1,9 @@
+"""English date formats: one way to write a date in the whole UI (docs/i18n.md, "Dates")."""
+
+DATE_FORMAT = "j F Y"  # 4 December 2026
+DATETIME_FORMAT = "j F Y, H:i"  # 4 December 2026, 14:05
+SHORT_DATE_FORMAT = "d-m-Y"
+SHORT_DATETIME_FORMAT = "d-m-Y H:i"
+TIME_FORMAT = "H:i"
+MONTH_DAY_FORMAT = "j F"
+YEAR_MONTH_FORMAT = "F Y"
