@@ -11,7 +11,7 @@ one of:
 - a list of such values: rendered one by one and joined with ", ".
 
 Rows written before messages had ids (``summary`` only) were read back into a message id and params by the
-migration ``cases.0006_timeline_legacy_messages`` (``parse_legacy``); a row it could not read is shown as written.
+migration ``cases.0008_timeline_legacy_messages`` (``parse_legacy``); a row it could not read is shown as written.
 """
 
 from __future__ import annotations

@@ -114,7 +114,7 @@ def describe(form: Any) -> list[tuple[str, str]]:
         elif isinstance(field, forms.BooleanField):
             text = str(_("Yes") if value else _("No"))
         elif isinstance(value, datetime.date):
-            text = date_format(value, "j F Y")
+            text = date_format(value, "DATE_FORMAT")
         else:
             text = "" if value in (None, "") else str(value)
         rows.append((str(field.label), text or "—"))

@@ -23,5 +23,5 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0005_case_event_message")]
+    dependencies = [("cases", "0007_case_attachments")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
