@@ -16,6 +16,8 @@ urlpatterns = [
     path("figures/", include("vangnet.statistics.urls")),
     path("info/", include("vangnet.infopoint.urls")),
     path("api/v1/", include("vangnet.api.urls")),
+    path("lifecycle/", include("vangnet.lifecycle.urls")),
+    path("", include("vangnet.ops.urls")),
 ]
 
 handler404 = "vangnet.web.views.not_found"
