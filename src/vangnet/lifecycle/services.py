@@ -78,7 +78,7 @@ def create_request(*, kind: str, case: Case, received_on: datetime.date, details
                                                       to_status=RequestStatus.RECEIVED, actor=actor,
                                                       actor_label=actor.username)
         log_processing("data_subject_requests", Action.CREATE, subject=case, obj=request,
-                       fields=["kind", "received_on", "details"])
+                       fields=["kind", "received_on", "details"], actor=actor)
     return request
 
 
@@ -110,7 +110,8 @@ def change_status(request_id: int, to_status: str, *, actor: Any, note: str = ""
         request.status = to_status
         request.save(update_fields=["status", "due_on", "outcome", "closed_at"])
         log_processing("data_subject_requests", Action.UPDATE, subject=request.case, obj=request,
-                       fields=sorted(["status", *(["outcome"] if outcome is not None else [])]), changes=changes)
+                       fields=sorted(["status", *(["outcome"] if outcome is not None else [])]), changes=changes,
+                       actor=actor)
     return request
 
 
@@ -166,7 +167,7 @@ def rectify(request: DataSubjectRequest, signal_reference: str, changes: dict[st
                   {"signal": signal.reference, "request": request.reference}, actor=actor,
                   organisation=actor.organisation)
         log_processing("data_subject_requests", Action.UPDATE, subject=signal.case, obj=signal, fields=changed,
-                       changes={name: {"changed": True} for name in changed})
+                       changes={name: {"changed": True} for name in changed}, actor=actor)
     _start(request, actor)
     return signal
 
@@ -186,7 +187,8 @@ def restrict(request: DataSubjectRequest, *, actor: Any) -> int:
             add_event(case, CaseEvent.Kind.NOTE,
                       gettext_noop("Processing restricted at the person's request %(request)s"),
                       {"request": request.reference}, actor=actor, organisation=actor.organisation)
-            log_processing("data_subject_requests", Action.UPDATE, subject=case, obj=request, fields=["restriction"])
+            log_processing("data_subject_requests", Action.UPDATE, subject=case, obj=request, fields=["restriction"],
+                           actor=actor)
             created += 1
     _start(request, actor)
     return created
@@ -203,7 +205,7 @@ def lift_restriction(request: DataSubjectRequest, *, actor: Any) -> int:
                       gettext_noop("Restriction of processing lifted (%(request)s)"),
                       {"request": request.reference}, actor=actor, organisation=actor.organisation)
             log_processing("data_subject_requests", Action.UPDATE, subject=restriction.case, obj=request,
-                           fields=["restriction"])
+                           fields=["restriction"], actor=actor)
     return len(active)
 
 
@@ -293,6 +295,6 @@ def erase(request: DataSubjectRequest, *, actor: Any) -> tuple[int, int]:
                       {"signal": signal.reference, "request": request.reference}, actor=actor,
                       organisation=actor.organisation)
             log_processing("data_subject_requests", Action.DELETE, subject=signal.case, obj=signal,
-                           fields=[*retention.IDENTITY_FIELDS, "birth_date", "account", "reporter_label"])
+                           fields=[*retention.IDENTITY_FIELDS, "birth_date", "account", "reporter_label"], actor=actor)
     _start(request, actor)
     return len(erasable), len(plan) - len(erasable)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from vangnet.accounts.models import Role
 from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
 from vangnet.lifecycle import retention, selectors, services
@@ -28,7 +29,11 @@ from vangnet.signals.models import Signal
 
 @login_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    requests = selectors.requests_for(request.user)
+    user: Any = request.user
+    if user.role == Role.FUNCTIONAL_ADMIN and not selectors.can_handle_requests(user):
+        # the menu shows this page to every functional admin; only the controller's admins handle requests
+        return render(request, "lifecycle/not_handler.html")
+    requests = selectors.requests_for(user)
     show = request.GET.get("show", "open")
     if show != "all":
         requests = requests.exclude(status__in=[RequestStatus.COMPLETED, RequestStatus.PARTLY_REFUSED,

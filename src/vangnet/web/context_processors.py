@@ -23,6 +23,7 @@ NAVIGATION = [
     ("audit:log", _("Processing log"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
     ("sharing:policies", _("Sharing rules"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
     ("triage:rules", _("Triage rules"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
+    ("lifecycle:requests", _("Requests from data subjects"), {Role.FUNCTIONAL_ADMIN}),
     ("audit:register", _("Register of processing activities"), None),
 ]
 
