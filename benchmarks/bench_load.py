@@ -11,7 +11,8 @@ What it does, bounded in time and users and on 127.0.0.1 only:
    ``manage.py db_worker``, plans the periodic tasks and waits until ``/readyz`` says ready;
 3. runs locust headless: coordinators (worklist, filtered worklist, case pages), reporters (their
    signals, start page, handovers) and API clients (POST a signal with an Idempotency-Key, read it
-   back) in the ratio 3:2:1, ``--users`` at once, for ``--run-time``;
+   back) in the ratio 3:2:1, ``--users`` at once, for ``--run-time``. Web users start with a session made
+   beforehand (a login costs a deliberate ~0.5 s of PBKDF2 per user); ``--logins`` makes them log in;
 4. stops both processes and prints the totals; with ``--backup-restore`` it then backs the database up
    and restores it into ``<database>_restore``, timing both.
 
@@ -55,6 +56,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     parser.add_argument("--backup-restore", action="store_true", help="also time backup and restore")
+    parser.add_argument("--logins", action="store_true",
+                        help="every web user logs in with its password (PBKDF2) instead of a ready session")
     parser.add_argument("--force", action="store_true", help="allow a database name without 'load' or 'bench'")
     args = parser.parse_args(argv)
     args.users = max(1, min(args.users, 200))
@@ -117,7 +120,19 @@ payload = {"observed_on": observed, "municipality": municipality.cbs_code, "imme
            "consent": {"status": "given", "purposes": ["registration"], "obtained_by": "Load Test",
                        "obtained_on": observed},
            "account": "Synthetic load-test signal. No real person is described here."}
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+def session_for(user):
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+sessions = {"coordinator": [session_for(coordinator) for _ in range(int(sys.argv[2]))],
+            "reporter": [session_for(reporter) for _ in range(int(sys.argv[2]))]}
 print(json.dumps({"coordinator": coordinator.username, "reporter": reporter.username, "token": key,
+                  "sessions": sessions,
                   "references": refs, "payload": payload, "cases": Case.objects.count()}))
 """
 
@@ -125,7 +140,7 @@ print(json.dumps({"coordinator": coordinator.username, "reporter": reporter.user
 def prepare(args: argparse.Namespace) -> dict[str, Any]:
     out = subprocess.run([str(BIN / "python"), "-c", "import django, os; os.environ.setdefault("
                           "'DJANGO_SETTINGS_MODULE', 'vangnet.settings'); django.setup(); "
-                          f"exec({PREPARE!r})", PASSWORD], cwd=ROOT, env=env_for(args), check=True,
+                          f"exec({PREPARE!r})", PASSWORD, str(args.users)], cwd=ROOT, env=env_for(args), check=True,
                          capture_output=True, text=True).stdout
     return dict(json.loads(out.strip().splitlines()[-1]))
 
@@ -234,7 +249,8 @@ def main(argv: list[str]) -> int:
         prefix = work / "locust"
         locust_env = {**env, "LOAD_COORDINATOR": cast["coordinator"], "LOAD_REPORTER": cast["reporter"],
                       "LOAD_PASSWORD": PASSWORD, "LOAD_TOKEN": cast["token"],
-                      "LOAD_PAYLOAD": json.dumps(cast["payload"]), "LOAD_REFERENCES": str(references)}
+                      "LOAD_PAYLOAD": json.dumps(cast["payload"]), "LOAD_REFERENCES": str(references),
+                      "LOAD_SESSIONS": "" if args.logins else json.dumps(cast["sessions"])}
         run_time = f"{seconds(args.run_time)}s"
         started = time.perf_counter()
         subprocess.run(

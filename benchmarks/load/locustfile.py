@@ -5,6 +5,7 @@ Configured through the environment by ``bench_load.py`` (never run against anyth
 - ``LOAD_COORDINATOR`` / ``LOAD_REPORTER``: user names; ``LOAD_PASSWORD``: their password
 - ``LOAD_TOKEN``: an organisation API token; ``LOAD_PAYLOAD``: the JSON body of a signal
 - ``LOAD_REFERENCES``: a file with case references the coordinator may open (one per line)
+- ``LOAD_SESSIONS``: JSON ``{"coordinator": [session keys], "reporter": [...]}``; empty: log in with the password
 
 Names of the requests are the URL patterns, so case numbers do not split the statistics.
 """
@@ -26,11 +27,19 @@ PAYLOAD = json.loads(os.environ.get("LOAD_PAYLOAD", "{}"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+SESSIONS: dict[str, list[str]] = json.loads(os.environ.get("LOAD_SESSIONS") or "{}")
+
+
 class WebUser(HttpUser):
     abstract = True
     username = ""
+    kind = ""
 
     def on_start(self) -> None:
+        pool = SESSIONS.get(self.kind)
+        if pool:  # a session made beforehand: the measurement is about pages, not password hashing
+            self.client.cookies.set("sessionid", pool.pop(), domain="127.0.0.1")
+            return
         page = self.client.get("/login/", name="/login/")
         match = CSRF.search(page.text)
         token = match.group(1) if match else self.client.cookies.get("csrftoken", "")
@@ -40,42 +49,52 @@ class WebUser(HttpUser):
             if response.status_code != 302:
                 response.failure(f"login failed for {self.username}: {response.status_code}")
 
+    def page(self, path: str, name: str) -> None:
+        """GET a page; being sent to the login page counts as a failure (a lost session)."""
+        with self.client.get(path, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+            elif "/login/" in response.url:
+                response.failure("sent to the login page")
+
 
 class Coordinator(WebUser):
     weight = 3
     wait_time = between(1, 3)
     username = os.environ.get("LOAD_COORDINATOR", "")
+    kind = "coordinator"
 
     @task(4)
     def worklist(self) -> None:
-        self.client.get("/cases/", name="/cases/ (worklist)")
+        self.page("/cases/", "/cases/ (worklist)")
 
     @task(2)
     def worklist_filtered(self) -> None:
-        self.client.get("/cases/?status=in_care", name="/cases/?status=")
+        self.page("/cases/?status=in_care", "/cases/?status=")
 
     @task(4)
     def case_page(self) -> None:
         if REFERENCES:
-            self.client.get(f"/cases/{random.choice(REFERENCES)}/", name="/cases/<reference>/")
+            self.page(f"/cases/{random.choice(REFERENCES)}/", "/cases/<reference>/")
 
 
 class Reporter(WebUser):
     weight = 2
     wait_time = between(1, 3)
     username = os.environ.get("LOAD_REPORTER", "")
+    kind = "reporter"
 
     @task(3)
     def my_signals(self) -> None:
-        self.client.get("/signals/", name="/signals/ (mine)")
+        self.page("/signals/", "/signals/ (mine)")
 
     @task(1)
     def home(self) -> None:
-        self.client.get("/", name="/ (home)")
+        self.page("/", "/ (home)")
 
     @task(1)
     def handovers(self) -> None:
-        self.client.get("/sharing/", name="/sharing/ (handovers)")
+        self.page("/sharing/", "/sharing/ (handovers)")
 
 
 class ApiClient(HttpUser):
