@@ -36,14 +36,15 @@ def test_functional_admin_handles_an_access_request(cast, new_context, screensho
     page.get_by_role("link", name="Verzoek vastleggen").click()
 
     page.get_by_label("Inzage (art. 15)").check()
-    page.get_by_label("Dossiernummer").fill("VN-0000-000000")
+    page.get_by_label("Casusnummer").fill("VN-0000-000000")
     page.get_by_role("button", name="Verzoek vastleggen").click()
-    expect(page.locator(".vn-error-summary")).to_contain_text("Er is geen dossier met dit nummer")
+    expect(page.locator(".vn-error-summary")).to_contain_text("Er is geen casus met dit nummer")
     audit.check(page, "new request with an error")
 
-    page.get_by_label("Dossiernummer").fill(signal.case.reference)
+    page.get_by_label("Casusnummer").fill(signal.case.reference)
     page.get_by_label("Wat de persoon vraagt, in eigen woorden").fill("Ik wil zien wat er over mij is vastgelegd.")
     page.get_by_role("button", name="Verzoek vastleggen").click()
+    expect(page.locator(".utrecht-alert, .vn-alert").first).to_contain_text("is vastgelegd")
     request = DataSubjectRequest.objects.get()
     expect(page.locator("h1")).to_contain_text(request.reference)
     audit.check(page, "request detail")

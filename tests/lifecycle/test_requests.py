@@ -102,7 +102,7 @@ def test_register_a_request_through_the_page(cast, registered_signal, logged_in)
     client = logged_in(cast.admin)
     bad = client.post(reverse("lifecycle:new"), {"kind": "access", "case_reference": "VN-0000-999999",
                                                  "received_on": timezone.localdate().isoformat()})
-    assert bad.status_code == 200 and "Er is geen dossier met dit nummer" in bad.content.decode()
+    assert bad.status_code == 200 and "Er is geen casus met dit nummer" in bad.content.decode()
     future = client.post(reverse("lifecycle:new"), {
         "kind": "access", "case_reference": registered_signal.case.reference,
         "received_on": (timezone.localdate() + datetime.timedelta(days=3)).isoformat()})
@@ -218,7 +218,7 @@ def test_erasure_erases_what_the_law_allows_and_explains_the_rest(cast, logged_i
     client = logged_in(cast.admin)
 
     page = client.get(reverse("lifecycle:detail", args=[request.reference])).content.decode()
-    assert "Gegevens uit een strafrechtelijk onderzoek" in page and "Het dossier is nog open" in page
+    assert "Gegevens uit een strafrechtelijk onderzoek" in page and "De casus is nog open" in page
 
     url = reverse("lifecycle:erase", args=[request.reference])
     client.post(url)  # without the confirmation box nothing happens

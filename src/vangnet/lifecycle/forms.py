@@ -19,7 +19,7 @@ class NewRequestForm(forms.Form):
         help_text=_("The case through which you found the person. Linked cases of the same person are included."),
     )
     received_on = forms.DateField(label=_("Date the request was received"),
-                                  widget=forms.DateInput(attrs={"type": "date"}),
+                                  widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
                                   help_text=_("The one-month deadline counts from this date."))
     details = forms.CharField(label=_("What the person asks, in their words"), required=False,
                               widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
@@ -57,7 +57,7 @@ class RectificationForm(forms.Form):
     family_name = forms.CharField(label=_("family name"), required=False, max_length=200)
     aliases = forms.CharField(label=_("other names used"), required=False, max_length=500)
     birth_date = forms.DateField(label=_("date of birth"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     document_number = forms.CharField(label=_("document number"), required=False, max_length=100)
 
     def __init__(self, *args: Any, signals: list[Any], **kwargs: Any) -> None:
