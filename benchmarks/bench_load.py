@@ -240,7 +240,9 @@ def main(argv: list[str]) -> int:
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "vangnet.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
              "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
-             "--timeout", "60", "--log-level", "warning", "--preload"], cwd=ROOT, env=env)
+             # keep-alive longer than the users' 1-3 s think time: otherwise gunicorn closes an idle connection
+             # just as locust reuses it, and the request fails with "connection reset"
+             "--keep-alive", "10", "--timeout", "60", "--log-level", "warning", "--preload"], cwd=ROOT, env=env)
         worker = subprocess.Popen([str(BIN / "python"), "manage.py", "db_worker", "--interval", "1"], cwd=ROOT,
                                   env=env, stdout=subprocess.DEVNULL)
         manage(args, "schedule_tasks")

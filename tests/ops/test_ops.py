@@ -113,3 +113,16 @@ def test_json_log_lines_carry_the_trace_id() -> None:
         line = json.loads(formatter.format(record))
     assert line["message"] == "Hold H-1 released" and line["trace_id"] == "abc123" and line["level"] == "WARNING"
     assert json.loads(formatter.format(record))["trace_id"] is None
+
+
+def test_schedule_tasks_starts_both_chains_once(settings) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    call_command("schedule_tasks", stdout=StringIO())
+    call_command("schedule_tasks", stdout=StringIO())
+    waiting = DBTaskResult.objects.filter(status="READY")
+    assert waiting.filter(task_path="vangnet.lifecycle.tasks.run_retention_task").count() == 1
+    assert waiting.filter(task_path="vangnet.ops.tasks.heartbeat_task").count() == 1

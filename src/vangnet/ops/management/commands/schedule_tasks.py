@@ -10,9 +10,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         from vangnet.lifecycle.tasks import schedule_next
-        from vangnet.ops.tasks import heartbeat_task, schedule_heartbeat
+        from vangnet.ops.tasks import HEARTBEAT_PATH, heartbeat_task, waiting
 
-        heartbeat_task.enqueue()  # a first beat now, so /readyz turns green as soon as the worker runs
-        schedule_heartbeat()
+        beat = not waiting(HEARTBEAT_PATH)
+        if beat:  # a first beat now, so /readyz turns green as soon as the worker runs; it plans the next
+            heartbeat_task.enqueue()
         retention = schedule_next()
-        self.stdout.write("heartbeat planned; " + ("retention planned" if retention else "retention already planned"))
+        self.stdout.write(("heartbeat planned" if beat else "heartbeat already planned") + "; "
+                          + ("retention planned" if retention else "retention already planned"))
