@@ -239,3 +239,22 @@ def test_an_action_for_another_kind_of_request_is_refused(cast, registered_signa
         services.erase(request, actor=cast.admin)
     with pytest.raises(services.RequestError):
         services.restrict(request, actor=cast.admin)
+
+
+def test_handlers_are_reminded_before_the_deadline_once(cast, registered_signal) -> None:
+    from vangnet.notifications.models import Notification
+
+    request = make_request(cast, "access", registered_signal.case)
+    today = timezone.localdate()
+    assert services.remind_due_requests(today) == 0, "a month ahead: no reminder yet"
+    assert services.remind_due_requests(request.due_on - datetime.timedelta(days=5)) == 1
+    assert services.remind_due_requests(request.due_on - datetime.timedelta(days=4)) == 0, "once per deadline"
+    note = Notification.objects.get()
+    assert note.recipient == cast.admin and note.case == registered_signal.case and note.due_on == request.due_on
+    from vangnet.notifications.selectors import render_message
+
+    text = render_message(note)
+    assert registered_signal.case.reference in text and registered_signal.family_name not in text
+    services.change_status(request.pk, "in_progress", actor=cast.admin)
+    services.change_status(request.pk, "completed", actor=cast.admin)
+    assert services.remind_due_requests(request.due_on + datetime.timedelta(days=1)) == 0, "closed: no reminder"

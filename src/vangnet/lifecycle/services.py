@@ -298,3 +298,31 @@ def erase(request: DataSubjectRequest, *, actor: Any) -> tuple[int, int]:
                            fields=[*retention.IDENTITY_FIELDS, "birth_date", "account", "reporter_label"], actor=actor)
     _start(request, actor)
     return len(erasable), len(plan) - len(erasable)
+
+
+# --- reminders -----------------------------------------------------------------------------------
+
+#: Remind the handlers this many days before a request's deadline (and every day once it has passed).
+REMIND_DAYS_BEFORE = 7
+
+
+def remind_due_requests(today: datetime.date | None = None) -> int:
+    """Notify the functional admins of the handling organisation of every open request due within
+    ``REMIND_DAYS_BEFORE`` days or overdue; once per request and deadline (an extension reminds again)."""
+    from django.urls import reverse
+
+    from vangnet.accounts.models import Role, User
+    from vangnet.lifecycle.apps import REQUEST_DUE
+    from vangnet.notifications.services import notify
+
+    today = today or timezone.localdate()
+    due = (DataSubjectRequest.objects.exclude(status__in=CLOSED_STATUSES)
+           .filter(due_on__lte=today + datetime.timedelta(days=REMIND_DAYS_BEFORE)).select_related("case"))
+    sent = 0
+    for request in due:
+        handlers = User.objects.filter(organisation_id=request.organisation_id, role=Role.FUNCTIONAL_ADMIN,
+                                       is_active=True)
+        sent += len(notify(handlers, REQUEST_DUE, case=request.case, due_on=request.due_on,
+                           url=reverse("lifecycle:detail", args=[request.reference]),
+                           dedupe_key=f"{REQUEST_DUE}:{request.pk}:{request.due_on.isoformat()}"))
+    return sent

@@ -1,4 +1,5 @@
-"""The daily retention task (Django Tasks; ``manage.py db_worker`` runs it).
+"""The daily retention task (Django Tasks; ``manage.py db_worker`` runs it), which also reminds the
+functional admins of data-subject requests that are almost due.
 
 Django Tasks has no periodic scheduler, so the task plans its own next run: after each run it enqueues
 itself for the next day (``VANGNET_RETENTION_HOUR``, local time) unless a run is already waiting. Start
@@ -52,9 +53,11 @@ def schedule_next(now: datetime.datetime | None = None) -> bool:
 @task()
 def run_retention_task() -> dict[str, Any]:
     from vangnet.lifecycle.retention import run
+    from vangnet.lifecycle.services import remind_due_requests
 
     with processing_context(actor_label="system:retention"):
         record = run(triggered_by="task")
+        remind_due_requests()
     try:
         schedule_next()
     except Exception:  # the run itself succeeded; the next one can be planned by the command

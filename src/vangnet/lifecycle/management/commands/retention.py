@@ -45,10 +45,14 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {row.category.code:<22} {row.category.action:<10} "
                                   f"before {row.cutoff:%Y-%m-%d}: {count}")
             return
+        from vangnet.lifecycle.services import remind_due_requests
+
         with processing_context(actor_label="system:retention-command"):
             record = retention.run(now, triggered_by="command", sched=sched)
+            reminded = remind_due_requests()
         for code, value in record.counts.items():
             self.stdout.write(f"  {code:<22} {value}")
+        self.stdout.write(f"  {'reminders sent':<22} {reminded}")
         failed = [code for code, value in record.counts.items() if value == retention.FAILED]
         if failed:
             raise CommandError(f"retention failed for: {', '.join(failed)} (see the log)")
