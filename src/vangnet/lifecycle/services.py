@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,7 +70,7 @@ def create_request(*, kind: str, case: Case, received_on: datetime.date, details
         raise RequestError(_("The date of receipt cannot be in the future."))
     with transaction.atomic():
         request = DataSubjectRequest.objects.create(
-            reference=f"tmp-{timezone.now().timestamp()}", kind=kind, case=case, received_on=received_on,
+            reference=f"tmp-{uuid.uuid4().hex[:16]}", kind=kind, case=case, received_on=received_on,
             due_on=due_date(received_on), details=details, organisation=actor.organisation, created_by=actor,
         )
         request.reference = _reference(request.pk, received_on.year)
