@@ -148,6 +148,7 @@ def test_access_covers_every_linked_case_and_withholds_investigation_processing(
     assert data["withheld"]["processing_entries"] == 1
     assert all(p["activity"] != "Strafrechtelijk onderzoek" for p in data["processing"])
     assert data["processing"], "the person sees who processed their data"
+    assert all(c["triage"] for c in data["cases"]) and all(c["handovers"] == [] for c in data["cases"])
 
     html = client.get(reverse("lifecycle:access", args=[request.reference])).content.decode()
     assert "Adeyemi-Bello" in html and "Tweede melding." in html and "Wet politiegegevens" in html

@@ -89,6 +89,9 @@ def access_report(request: DataSubjectRequest) -> dict[str, Any]:
             ],
             "timeline": [{"at": e.at.isoformat(), "what": e.text} for e in case.events.order_by("at", "id")],
             "signals": [_signal(s) for s in signals_by_case.get(case.pk, [])],
+            "handovers": _handovers(case),
+            "placement_requests": _placement_requests(case),
+            "triage": _triage(case),
         })
     pseudonyms = [c.pseudonym for c in cases]
     entries = ProcessingLogEntry.objects.filter(subject_pseudonym__in=pseudonyms)
@@ -138,3 +141,44 @@ def _signal(signal: Signal) -> dict[str, Any]:
         "consent_at_signal": signal.get_consent_display(),
         "account": signal.account,
     }
+
+
+def _handovers(case: Case) -> list[dict[str, Any]]:
+    from django.apps import apps
+
+    if not apps.is_installed("vangnet.sharing"):
+        return []
+    Handover = apps.get_model("sharing", "Handover")
+    return [
+        {"from": h.sender.name, "to": h.recipient.name, "purpose": h.get_purpose_display(),
+         "status": h.get_status_display(), "at": h.created_at.isoformat(), "message": h.message}
+        for h in Handover.objects.filter(case=case).select_related("sender", "recipient").order_by("created_at", "id")
+    ]
+
+
+def _placement_requests(case: Case) -> list[dict[str, Any]]:
+    from django.apps import apps
+
+    if not apps.is_installed("vangnet.shelters"):
+        return []
+    PlacementRequest = apps.get_model("shelters", "PlacementRequest")
+    return [
+        {"at": r.created_at.isoformat(), "urgency": r.get_urgency_display(), "status": r.get_status_display(),
+         "placements": [
+             {"location": p.capacity.location.name, "status": p.get_status_display(),
+              "admitted_on": p.admission_date.isoformat() if p.admission_date else None,
+              "discharged_on": p.discharge_date.isoformat() if p.discharge_date else None}
+             for p in r.placements.select_related("capacity__location").order_by("reserved_at", "id")
+         ]}
+        for r in PlacementRequest.objects.filter(case=case).order_by("created_at", "id")
+    ]
+
+
+def _triage(case: Case) -> list[dict[str, Any]]:
+    from django.apps import apps
+
+    if not apps.is_installed("vangnet.triage"):
+        return []
+    Triage = apps.get_model("triage", "Triage")
+    return [{"at": t.created_at.isoformat(), "urgency": t.get_urgency_display()}
+            for t in Triage.objects.filter(case=case).order_by("created_at", "id")]
