@@ -126,3 +126,21 @@ def test_schedule_tasks_starts_both_chains_once(settings) -> None:
     waiting = DBTaskResult.objects.filter(status="READY")
     assert waiting.filter(task_path="vangnet.lifecycle.tasks.run_retention_task").count() == 1
     assert waiting.filter(task_path="vangnet.ops.tasks.heartbeat_task").count() == 1
+
+
+def test_a_request_log_line_carries_the_requests_trace_id(client, cast, logged_in) -> None:
+    import io
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        logged_in(cast.admin)
+        response = client.get("/lifecycle/requests/NO-SUCH-REQUEST/")
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 404
+    line = json.loads(stream.getvalue().strip().splitlines()[-1])
+    assert line["trace_id"] == response["X-Trace-Id"] and line["status_code"] == 404

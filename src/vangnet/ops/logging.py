@@ -24,7 +24,8 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            "trace_id": ctx.trace_id if ctx else None,
+            # Django logs a 4xx after the middleware has left the request's context; the request carries it
+            "trace_id": ctx.trace_id if ctx else getattr(getattr(record, "request", None), "trace_id", None),
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_") and key != "request":
