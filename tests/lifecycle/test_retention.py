@@ -239,3 +239,26 @@ def test_the_task_runs_and_plans_the_next_run(cast, settings) -> None:
     waiting = DBTaskResult.objects.filter(task_path="vangnet.lifecycle.tasks.run_retention_task", status="READY")
     assert waiting.count() == 1
     assert waiting.get().run_after > timezone.now()
+
+
+def test_the_security_log_category_works_once_its_model_exists(cast) -> None:
+    """Stand-in for the security log (built in parallel): any model with the named date field."""
+    data = raw_schedule()
+    for category in data["categories"]:
+        if category["code"] == "security_log":
+            category.update(model="api.IdempotencyRecord", date_field="created_at")
+    old = IdempotencyRecord.objects.create(organisation=cast.reporter.organisation, key="old", endpoint="e",
+                                           request_fingerprint="x", response_status=201, response_body={},
+                                           created_at=timezone.now() - datetime.timedelta(days=400))
+    sched = parse(data)
+    assert retention.installed(sched.get("security_log"))
+    report = {row.category.code: row for row in retention.report(timezone.now(), sched)}
+    assert report["security_log"].count == 1
+    run = retention.run(timezone.now(), sched=sched)
+    assert run.counts["security_log"] == 1 and run.counts["idempotency"] == 0  # the logs run first
+    assert not IdempotencyRecord.objects.filter(pk=old.pk).exists()
+    data_bad = raw_schedule()
+    for category in data_bad["categories"]:
+        if category["code"] == "security_log":
+            category.update(model="api.IdempotencyRecord", date_field="no_such_field")
+    assert not retention.installed(parse(data_bad).get("security_log"))
