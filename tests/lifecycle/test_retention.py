@@ -106,6 +106,8 @@ def test_identity_and_account_go_five_years_after_closing_and_the_figures_stay(c
     assert (signal.given_names, signal.family_name, signal.birth_date, signal.account) == ("", "", None, "")
     assert signal.reporter_id is None and signal.reporter_label == "" and signal.birth_year is None
     assert not SignalEncoding.objects.filter(signal=signal).exists()
+    assert ProcessingLogEntry.objects.filter(activity__code="retention_enforcement", action="delete",
+                                             subject_pseudonym=signal.case.pseudonym).exists()
     assert signal.age_at_signal is not None and signal.gender == "female" and signal.nationality_id == "NG"
     after = [t.csv_rows() for t in (figures.summary_table(filters), figures.age_table(filters),
                                     figures.gender_table(filters), figures.nationality_table(filters))]

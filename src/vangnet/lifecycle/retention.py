@@ -94,8 +94,15 @@ def erase_identity(signal_ids: list[int]) -> int:
 
 
 def identity_apply(category: Category, now: datetime.datetime) -> int:
-    ids = list(identity_candidates(category, now).values_list("pk", flat=True))
-    return erase_identity(ids) if ids else 0
+    rows = list(identity_candidates(category, now).values_list("pk", "case_id"))
+    if not rows:
+        return 0
+    erased = erase_identity([pk for pk, _case in rows])
+    Case = apps.get_model("cases", "Case")
+    for case in Case.objects.filter(pk__in={case_id for _pk, case_id in rows}).only("pk", "pseudonym"):
+        log_processing("retention_enforcement", Action.DELETE, subject=case, obj=case,
+                       fields=["signals.identity", "signals.encoding"])
+    return erased
 
 
 # --- free-text account --------------------------------------------------------------------------
