@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "vangnet.controls",
     "vangnet.infopoint",
     "vangnet.administration",  # issue 15: the functional administrator's screens
+    "vangnet.lifecycle",
+    "vangnet.ops",
     "vangnet.web",
     "vangnet.api",
     "vangnet.demo",
@@ -292,3 +294,25 @@ PLACEMENT_HOLD_REMINDER_MINUTES = env_int("VANGNET_PLACEMENT_HOLD_REMINDER_MINUT
 ATTACHMENT_MAX_BYTES = env_int("VANGNET_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 CLAMD_ADDRESS = env_str("VANGNET_CLAMD_ADDRESS", "")
 ATTACHMENT_SCANNER = env_str("VANGNET_ATTACHMENT_SCANNER", "clamd" if CLAMD_ADDRESS else "none")
+
+# --- data lifecycle and operations (issue 11: vangnet.lifecycle, vangnet.ops) ---------------------
+
+#: Local hour at which the daily retention task runs (``manage.py retention --schedule`` starts it).
+RETENTION_HOUR = env_int("VANGNET_RETENTION_HOUR", 3)
+#: Fernet key that encrypts backups (``manage.py backup``). Keep it apart from the database, the backups
+#: and VANGNET_ENCRYPTION_KEYS; without it a backup cannot be read.
+BACKUP_KEY = env_str("VANGNET_BACKUP_KEY", "")
+#: Keys that may decrypt but never encrypt: the first phase of a key rotation
+#: (docs/runbooks/encryption-keys.md). Comma separated, like VANGNET_ENCRYPTION_KEYS.
+DECRYPTION_ONLY_KEYS = env_list("VANGNET_DECRYPTION_ONLY_KEYS", [])
+#: /metrics (Prometheus): a bearer token, and/or the client addresses allowed without one.
+METRICS_TOKEN = env_str("VANGNET_METRICS_TOKEN", "")
+METRICS_ALLOWED_IPS = env_list("VANGNET_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+#: /readyz fails when no task worker has been seen for this many seconds (0: do not check the worker).
+WORKER_HEARTBEAT_MAX_AGE = env_int("VANGNET_WORKER_HEARTBEAT_MAX_AGE", 300)
+#: "json" writes one JSON object per log line, with the trace id (for log collectors); "text" is plain.
+LOG_FORMAT = env_str("VANGNET_LOG_FORMAT", "text")
+MIDDLEWARE.insert(0, "vangnet.ops.metrics.MetricsMiddleware")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "vangnet.ops.logging.JsonFormatter"}}
+    LOGGING["handlers"] = {"console": {"class": "logging.StreamHandler", "formatter": "json"}}

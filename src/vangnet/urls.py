@@ -20,7 +20,9 @@ urlpatterns = [
     path("info/", include("vangnet.infopoint.urls")),
     path("administration/", include("vangnet.administration.urls")),
     path("api/v1/", include("vangnet.api.urls")),
+    path("lifecycle/", include("vangnet.lifecycle.urls")),
     path("api/", include("vangnet.api.docs_urls")),  # issue 15: /api/, /api/v1/, /api/schema/, /api/docs/
+    path("", include("vangnet.ops.urls")),
 ]
 
 handler404 = "vangnet.web.views.not_found"

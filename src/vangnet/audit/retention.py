@@ -17,7 +17,11 @@ WINDOW_TABLE = "audit_processing_log_purge_window"
 
 
 def purge_older_than(days: int, *, opened_by: str = "retention") -> int:
-    cutoff = timezone.now() - datetime.timedelta(days=days)
+    return purge_before(timezone.now() - datetime.timedelta(days=days), opened_by=opened_by)
+
+
+def purge_before(cutoff: datetime.datetime, *, opened_by: str = "retention") -> int:
+    """Delete the entries logged before ``cutoff`` (the retention schedule in vangnet.lifecycle calls this)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {WINDOW_TABLE} (opened_by) VALUES (%s)", [opened_by])  # noqa: S608
         deleted = ProcessingLogEntry.objects.filter(at__lt=cutoff)._raw_delete(connection.alias)

@@ -1,9 +1,10 @@
 """Encryption at rest for identifying fields.
 
 Values are encrypted with Fernet (AES-128-CBC + HMAC-SHA256) under a list of keys from
-``settings.ENCRYPTION_KEYS``: the first key encrypts, every key decrypts. Rotation: put the new key
-first, deploy, then run ``manage.py rotate_encryption_keys`` to re-encrypt every stored value, then
-drop the old key.
+``settings.ENCRYPTION_KEYS``: the first key encrypts, every key decrypts. ``settings.DECRYPTION_ONLY_KEYS``
+only decrypt. Rotation without a broken server (docs/runbooks/encryption-keys.md): deploy the new key as
+decrypt-only everywhere, then put it first in ENCRYPTION_KEYS, run ``manage.py rotate_encryption_keys``
+to re-encrypt every stored value, then drop the old key.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 @lru_cache(maxsize=4)
-def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+def _fernet(keys: tuple[str, ...], decrypt_only: tuple[str, ...] = ()) -> MultiFernet:
     if not keys:
         raise ImproperlyConfigured("VANGNET_ENCRYPTION_KEYS is empty")
     try:
-        return MultiFernet([Fernet(key.encode()) for key in keys])
+        # MultiFernet encrypts with the first key only, so decrypt-only keys go after every encryption key
+        return MultiFernet([Fernet(key.encode()) for key in (*keys, *decrypt_only)])
     except (ValueError, TypeError) as exc:
         raise ImproperlyConfigured(
             "VANGNET_ENCRYPTION_KEYS must hold url-safe base64 encoded 32-byte keys"
@@ -28,7 +30,7 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
 
 
 def fernet() -> MultiFernet:
-    return _fernet(tuple(settings.ENCRYPTION_KEYS))
+    return _fernet(tuple(settings.ENCRYPTION_KEYS), tuple(getattr(settings, "DECRYPTION_ONLY_KEYS", ())))
 
 
 def encrypt(plaintext: str) -> str:

@@ -30,6 +30,7 @@ NAVIGATION = [
     ("triage:rules", _("Triage rules"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
     ("administration:users", _("Users and roles"), {Role.FUNCTIONAL_ADMIN}),
     ("administration:organisations", _("Organisations"), {Role.FUNCTIONAL_ADMIN}),
+    ("lifecycle:requests", _("Requests from data subjects"), {Role.FUNCTIONAL_ADMIN}),
     ("audit:register", _("Register of processing activities"), None),
 ]
 

@@ -1,0 +1,122 @@
+"""Locust workload for ``bench_load.py``: coordinators, reporters and API clients against one server.
+
+Configured through the environment by ``bench_load.py`` (never run against anything but 127.0.0.1):
+
+- ``LOAD_COORDINATOR`` / ``LOAD_REPORTER``: user names; ``LOAD_PASSWORD``: their password
+- ``LOAD_TOKEN``: an organisation API token; ``LOAD_PAYLOAD``: the JSON body of a signal
+- ``LOAD_REFERENCES``: a file with case references the coordinator may open (one per line)
+- ``LOAD_SESSIONS``: JSON ``{"coordinator": [session keys], "reporter": [...]}``; empty: log in with the password
+
+Names of the requests are the URL patterns, so case numbers do not split the statistics.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import uuid
+from pathlib import Path
+
+from locust import HttpUser, between, task
+
+REFERENCES = [line.strip() for line in Path(os.environ.get("LOAD_REFERENCES", "/dev/null")).read_text().splitlines()
+              if line.strip()]
+PAYLOAD = json.loads(os.environ.get("LOAD_PAYLOAD", "{}"))
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+SESSIONS: dict[str, list[str]] = json.loads(os.environ.get("LOAD_SESSIONS") or "{}")
+
+
+class WebUser(HttpUser):
+    abstract = True
+    username = ""
+    kind = ""
+
+    def on_start(self) -> None:
+        pool = SESSIONS.get(self.kind)
+        if pool:  # a session made beforehand: the measurement is about pages, not password hashing
+            self.client.cookies.set("sessionid", pool.pop(), domain="127.0.0.1")
+            return
+        page = self.client.get("/login/", name="/login/")
+        match = CSRF.search(page.text)
+        token = match.group(1) if match else self.client.cookies.get("csrftoken", "")
+        with self.client.post("/login/", name="/login/ (POST)", catch_response=True, allow_redirects=False, data={
+            "username": self.username, "password": os.environ["LOAD_PASSWORD"], "csrfmiddlewaretoken": token,
+        }, headers={"Referer": f"{self.host}/login/"}) as response:
+            if response.status_code != 302:
+                response.failure(f"login failed for {self.username}: {response.status_code}")
+
+    def page(self, path: str, name: str) -> None:
+        """GET a page; being sent to the login page counts as a failure (a lost session)."""
+        with self.client.get(path, name=name, catch_response=True) as response:
+            if response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
+            elif "/login/" in response.url:
+                response.failure("sent to the login page")
+
+
+class Coordinator(WebUser):
+    weight = 3
+    wait_time = between(1, 3)
+    username = os.environ.get("LOAD_COORDINATOR", "")
+    kind = "coordinator"
+
+    @task(4)
+    def worklist(self) -> None:
+        self.page("/cases/", "/cases/ (worklist)")
+
+    @task(2)
+    def worklist_filtered(self) -> None:
+        self.page("/cases/?status=in_care", "/cases/?status=")
+
+    @task(4)
+    def case_page(self) -> None:
+        if REFERENCES:
+            self.page(f"/cases/{random.choice(REFERENCES)}/", "/cases/<reference>/")
+
+
+class Reporter(WebUser):
+    weight = 2
+    wait_time = between(1, 3)
+    username = os.environ.get("LOAD_REPORTER", "")
+    kind = "reporter"
+
+    @task(3)
+    def my_signals(self) -> None:
+        self.page("/signals/", "/signals/ (mine)")
+
+    @task(1)
+    def home(self) -> None:
+        self.page("/", "/ (home)")
+
+    @task(1)
+    def handovers(self) -> None:
+        self.page("/sharing/", "/sharing/ (handovers)")
+
+
+class ApiClient(HttpUser):
+    weight = 1
+    wait_time = between(1, 3)
+
+    def on_start(self) -> None:
+        self.headers = {"Authorization": f"Token {os.environ['LOAD_TOKEN']}"}
+        self.created: list[str] = []
+
+    @task(2)
+    def submit(self) -> None:
+        with self.client.post("/api/v1/signals", name="POST /api/v1/signals", json=PAYLOAD, catch_response=True,
+                              headers={**self.headers, "Idempotency-Key": uuid.uuid4().hex}) as response:
+            if response.status_code != 201:
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+                return
+            self.created.append(response.json()["id"])
+
+    @task(3)
+    def read_back(self) -> None:
+        if self.created:
+            self.client.get(f"/api/v1/signals/{random.choice(self.created)}", headers=self.headers,
+                            name="GET /api/v1/signals/<id>")
+
