@@ -276,3 +276,51 @@ def _link_two_sources(
     same = scored.probability >= thresholds.same
     roots = cluster_roots(len(batch), scored.i[same], scored.j[same])
     return DedupResult(batch.ids, roots, scored, thresholds)
+
+
+def cluster_metrics(predicted: Sequence[Any], truth: Sequence[Any]) -> dict[str, float]:
+    """Accuracy of a clustering against true entity labels (one label per record, any type).
+
+    * pairwise precision/recall/F1 of the pairs the clusters imply,
+    * B-cubed precision/recall/F1 (per record: share of its cluster that is the same
+      person, share of its person that is in its cluster),
+    * numbers of clusters and persons, the largest cluster and the largest true person,
+      and how many different persons the largest cluster holds.
+    """
+    if len(predicted) != len(truth):
+        raise ValueError("predicted and true labels differ in length")
+    n = len(truth)
+    if n == 0:
+        raise ValueError("no records")
+    _, p = np.unique(np.asarray([str(x) for x in predicted]), return_inverse=True)
+    _, t = np.unique(np.asarray([str(x) for x in truth]), return_inverse=True)
+    cell = p.astype(np.int64) * (int(t.max()) + 1) + t
+    cells, cell_inv, cell_n = np.unique(cell, return_inverse=True, return_counts=True)
+    p_size = np.bincount(p)
+    t_size = np.bincount(t)
+
+    def pairs(x: npt.NDArray[np.int64]) -> int:
+        return int((x * (x - 1) // 2).sum())
+
+    tp, pred_pairs, true_pairs = pairs(cell_n), pairs(p_size), pairs(t_size)
+    precision = tp / pred_pairs if pred_pairs else 1.0
+    recall = tp / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    overlap = cell_n[cell_inv]
+    b_p = float((overlap / p_size[p]).mean())
+    b_r = float((overlap / t_size[t]).mean())
+    b_f1 = 2 * b_p * b_r / (b_p + b_r) if b_p + b_r else 0.0
+    biggest = int(np.argmax(p_size))
+    return {
+        "pairwise_precision": precision,
+        "pairwise_recall": recall,
+        "pairwise_f1": f1,
+        "bcubed_precision": b_p,
+        "bcubed_recall": b_r,
+        "bcubed_f1": b_f1,
+        "clusters": len(p_size),
+        "persons": len(t_size),
+        "largest_cluster": int(p_size.max()),
+        "largest_person": int(t_size.max()),
+        "largest_cluster_persons": len(np.unique(t[p == biggest])),
+    }

@@ -70,10 +70,14 @@ class Thresholds:
 
     same: float = 0.5
     review: float = 0.1
+    #: Mean match probability over all pairs across two clusters needed to merge them.
+    support: float = 0.5
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.review <= self.same <= 1.0:
             raise ValueError("thresholds must satisfy 0 <= review <= same <= 1")
+        if not 0.0 <= self.support <= self.same:
+            raise ValueError("the cluster support must be between 0 and the 'same' threshold")
 
     def classify(self, probability: float) -> Decision:
         """The decision for one probability."""
@@ -169,6 +173,12 @@ class EncodedBatch:
             block_rows=np.array(rows, dtype=np.int64),
             extra={name: FilterColumn.build([e.extra.get(name) for e in encodings]) for name in extra_names},
         )
+
+    def signatures(self) -> list[tuple[int, int, int, int, int, int]]:
+        """Hard-conflict signature of every record (see :func:`~vangnet.linkage.clustering.hard_conflict`)."""
+        cols = [BIRTH_PARTS.index(p) for p in ("ymd", "ym", "md", "yd", "swap")]
+        table = np.concatenate([self.birth[:, cols], self.gender[:, None]], axis=1)
+        return [tuple(row) for row in table.tolist()]  # type: ignore[misc]
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -334,10 +344,13 @@ def _compare_chunk(batch: EncodedBatch, i: npt.NDArray[np.intp], j: npt.NDArray[
     full, pfull = _dice(_gather(batch.full, i), _gather(batch.full, j))
     crossed = np.where(pfl, fl, 0) + np.where(plf, lf, 0)
     swap = crossed > straight + 0.1
-    first = np.where(swap, fl, ff)
-    p_first = np.where(swap, pfl, pff)
-    last = np.where(swap, lf, ll)
-    p_last = np.where(swap, plf, pll)
+    # Symmetric in (i, j): the better crossed similarity counts for the given name, the
+    # weaker one for the (more informative) family name.
+    both = pfl & plf
+    first = np.where(swap, np.where(both, np.maximum(fl, lf), np.where(pfl, fl, lf)), ff)
+    p_first = np.where(swap, pfl | plf, pff)
+    last = np.where(swap, np.where(both, np.minimum(fl, lf), 0), ll)
+    p_last = np.where(swap, both, pll)
     lift = pfull & (full >= FULL_NAME_LIFT)
     first = np.where(lift & p_first, np.maximum(first, full), first)
     last = np.where(lift & p_last, np.maximum(last, full), last)

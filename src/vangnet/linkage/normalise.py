@@ -47,6 +47,7 @@ __all__ = [
     "parse_birth_date",
     "phonetic_key",
     "transliterate",
+    "year_only_default",
 ]
 
 # --------------------------------------------------------------------------- text folding
@@ -279,6 +280,19 @@ class BirthDate:
         if self.day is not None:
             out += f"-{self.day:02d}"
         return out
+
+
+#: (month, day) pairs that registrations use when only the year is known.
+DEFAULT_DAYS = frozenset({(1, 1), (7, 1)})
+
+
+def year_only_default(birth: BirthDate | None) -> BirthDate | None:
+    """Treat 1 January and 1 July as "year only": they are the usual fill-ins for an
+    unknown day and month (asylum and municipal registrations), so as exact dates they
+    would be false evidence for and against a match."""
+    if birth is not None and birth.day is not None and (birth.month, birth.day) in DEFAULT_DAYS:
+        return BirthDate(birth.year)
+    return birth
 
 
 _UNKNOWN = frozenset({"", "?", "-", "unknown", "onbekend", "nvt", "n/a", "none", "null", "nan"})
