@@ -39,7 +39,7 @@ def test_evaluate_demo_json(capsys: pytest.CaptureFixture[str], monkeypatch: pyt
     for key in ("precision", "recall", "f1", "true_pairs", "candidate_pairs", "thresholds"):
         assert key in out
     assert 0.8 < out["f1"] <= 1.0
-    assert out["thresholds"] == {"same": 0.5, "review": 0.1}
+    assert out["thresholds"] == {"same": 0.4, "review": 0.1, "support": 0.3}
     assert "DEMO" in out["secret"]
 
 

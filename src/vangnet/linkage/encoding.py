@@ -36,6 +36,7 @@ import numpy as np
 
 from vangnet.linkage.normalise import (
     BirthDate,
+    canonical_given_names,
     fold_text,
     normalise_gender,
     normalise_name_tokens,
@@ -200,6 +201,8 @@ class RecordEncoding:
     exact: bytes | None = None
     blocking: tuple[bytes, ...] = ()
     extra: Mapping[str, bytes] = field(default_factory=dict)
+    #: Keyed token of the (order-insensitive) full name, for term-frequency bands.
+    name_key: bytes | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (bytes as base64)."""
@@ -238,6 +241,7 @@ class RecordEncoding:
                 exact=opt("exact"),
                 blocking=tuple(_unb64(v) for v in data.get("blocking") or ()),
                 extra={str(k): _unb64(v) for k, v in (data.get("extra") or {}).items()},
+                name_key=opt("name_key"),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"malformed record encoding: {exc}") from exc
@@ -279,19 +283,27 @@ def _bigrams(token: str) -> list[str]:
     return [padded[i : i + 2] for i in range(len(padded) - 1)]
 
 
+def _sound_grams(token: str) -> list[str]:
+    """Bigrams of the token's full sound skeleton, marked with ``#`` (transliteration
+    variants such as Oliinyk/Oleynik or Shevchuk/Ševčuk share most of them)."""
+    return ["#" + g for g in _bigrams(phonetic_key(token, 32))]
+
+
 def _name_grams(tokens: tuple[str, ...]) -> set[str]:
-    """Bigrams of the joined tokens plus one phonetic gram per token (order-sensitive field)."""
+    """Bigrams of the joined tokens plus the sound-skeleton bigrams of each token
+    (order-sensitive field)."""
     grams = set(_bigrams("".join(tokens)))
-    grams.update("#" + phonetic_key(t) for t in tokens)
+    for t in tokens:
+        grams.update(_sound_grams(t))
     return grams
 
 
 def _full_grams(tokens: Iterable[str]) -> set[str]:
-    """Order-insensitive: bigrams of each token (padded) plus the phonetic key of each token."""
+    """Order-insensitive: bigrams of each token (padded) plus its sound-skeleton bigrams."""
     grams: set[str] = set()
     for t in tokens:
         grams.update(_bigrams(t))
-        grams.add("#" + phonetic_key(t))
+        grams.update(_sound_grams(t))
     return grams
 
 
@@ -381,7 +393,9 @@ class RecordEncoder:
         n_words = (bits + 63) // 64
         words = gen.integers(0, 2**63, size=(rounds, n_words), dtype=np.uint64)
         words |= gen.integers(0, 2, size=(rounds, n_words), dtype=np.uint64) << np.uint64(63)
-        mask = np.bitwise_and.reduce(words, axis=0)
+        mask = words[0]
+        for row in words[1:]:
+            mask = mask & row
         return int.from_bytes(mask.tobytes()[: bits // 8], "little")
 
     def _filter(
@@ -412,7 +426,7 @@ class RecordEncoder:
     def encode(self, record: PersonRecord) -> RecordEncoding:
         """Normalise and encode one record."""
         cfg = self.config
-        first = normalise_name_tokens(record.first_name)
+        first = canonical_given_names(normalise_name_tokens(record.first_name))
         last = normalise_name_tokens(record.last_name)
         birth = year_only_default(parse_birth_date(record.birth_date))
         gender = normalise_gender(record.gender)
@@ -468,6 +482,7 @@ class RecordEncoder:
             exact=self._exact(all_tokens, birth, gender, nationality),
             blocking=self._blocking_keys(first, last, birth, extra_values),
             extra=extra,
+            name_key=self._token("block", "name-frequency", *sorted(all_tokens)) if all_tokens else None,
         )
 
     def encode_many(self, records: Iterable[PersonRecord]) -> list[RecordEncoding]:

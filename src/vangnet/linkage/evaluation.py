@@ -234,7 +234,7 @@ def evaluate(
         cluster_precision=m_cluster["precision"],
         cluster_recall=m_cluster["recall"],
         cluster_f1=m_cluster["f1"],
-        thresholds={"same": thresholds.same, "review": thresholds.review},
+        thresholds={"same": thresholds.same, "review": thresholds.review, "support": thresholds.support},
         scheme=batch.scheme,
         fitted=fit,
         encode_seconds=t1 - t0,
@@ -294,8 +294,8 @@ def cluster_metrics(predicted: Sequence[Any], truth: Sequence[Any]) -> dict[str,
         raise ValueError("no records")
     _, p = np.unique(np.asarray([str(x) for x in predicted]), return_inverse=True)
     _, t = np.unique(np.asarray([str(x) for x in truth]), return_inverse=True)
-    cell = p.astype(np.int64) * (int(t.max()) + 1) + t
-    cells, cell_inv, cell_n = np.unique(cell, return_inverse=True, return_counts=True)
+    cell = p.astype(np.int64) * (int(np.max(t)) + 1) + t
+    _, cell_inv, cell_n = np.unique(cell, return_inverse=True, return_counts=True)
     p_size = np.bincount(p)
     t_size = np.bincount(t)
 
@@ -320,7 +320,7 @@ def cluster_metrics(predicted: Sequence[Any], truth: Sequence[Any]) -> dict[str,
         "bcubed_f1": b_f1,
         "clusters": len(p_size),
         "persons": len(t_size),
-        "largest_cluster": int(p_size.max()),
-        "largest_person": int(t_size.max()),
+        "largest_cluster": int(np.max(p_size)),
+        "largest_person": int(np.max(t_size)),
         "largest_cluster_persons": len(np.unique(t[p == biggest])),
     }

@@ -280,6 +280,8 @@ class LinkageIndex:
         self._adj: dict[int, set[int]] = {}
         self._pair_p: dict[tuple[int, int], float] = {}  # every link >= review
         self._signatures: list[Signature] = []
+        self._name_counts: list[int] = []  # term-frequency count of each record on arrival
+        self._name_seen: dict[bytes, int] = {}
         self._scheme: tuple[str, str] | None = None
 
     # -- queries
@@ -357,6 +359,10 @@ class LinkageIndex:
         if not cands:
             return []
         batch = EncodedBatch.from_encodings([encoding, *(self._encodings[c] for c in cands)])
+        # Term-frequency counts as they were when each record arrived (as in the batch path).
+        batch.name_count = np.array(
+            [self._name_count_for(encoding), *(self._name_counts[c] for c in cands)], dtype=np.int64
+        )
         j = np.arange(1, len(cands) + 1)
         levels = compare_levels(batch, np.zeros(len(cands), dtype=np.intp), j)
         probs = self.model.for_fields(batch.field_names).probability(levels)
@@ -379,6 +385,9 @@ class LinkageIndex:
         if encoding.record_id in self._pos:
             raise ValueError(f"record {encoding.record_id!r} is already in the index")
         idx = self._uf.add()
+        self._name_counts.append(self._name_count_for(encoding))
+        if encoding.name_key is not None:
+            self._name_seen[encoding.name_key] = self._name_seen.get(encoding.name_key, 0) + 1
         self._encodings.append(encoding)
         self._signatures.append(_signature(encoding))
         self._pos[encoding.record_id] = idx
@@ -426,6 +435,12 @@ class LinkageIndex:
         changed[encoding.record_id] = ""
         changed = {rid: self.cluster_id(rid) for rid in changed}
         return AddResult(encoding.record_id, changed[encoding.record_id], tuple(links), changed)
+
+    def _name_count_for(self, encoding: RecordEncoding) -> int:
+        """Records so far with the same full name, this one included (0 = no name)."""
+        if encoding.name_key is None:
+            return 0
+        return self._name_seen.get(encoding.name_key, 0) + 1
 
     def _merge(self, a: int, b: int) -> int | None:
         return merge_if_supported(self._uf, a, b, self._pair_p, self._signatures, self.thresholds.support)

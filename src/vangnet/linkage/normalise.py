@@ -40,6 +40,7 @@ from vangnet.linkage.countries import COUNTRIES, EXTRA_NAMES
 __all__ = [
     "PARTICLES",
     "BirthDate",
+    "canonical_given_names",
     "fold_text",
     "normalise_gender",
     "normalise_name_tokens",
@@ -187,6 +188,44 @@ def normalise_name_tokens(name: str | None) -> tuple[str, ...]:
         i += 1
     kept = [t for t in joined if t not in PARTICLES]
     return tuple(kept) if kept else tuple(joined)
+
+
+# Nicknames and short forms -> the full given name (normalised spelling).  Only forms that
+# are not themselves common full names elsewhere (so no "Jan", "Ana" or "Alex").
+_NICKNAMES: dict[str, str] = {
+    # Dutch
+    "hans": "johannes", "joop": "johannes", "henk": "hendrik", "wim": "willem", "piet": "pieter",
+    "kees": "cornelis", "cor": "cornelis", "mien": "wilhelmina", "bep": "elisabeth", "lies": "elisabeth",
+    "klaas": "nicolaas", "joke": "johanna", "jos": "josephus", "sjaak": "jacobus", "gert": "gerardus",
+    # Polish
+    "kasia": "katarzyna", "gosia": "malgorzata", "ola": "aleksandra", "krzysiek": "krzysztof",
+    "wojtek": "wojciech", "grzesiek": "grzegorz", "tomek": "tomasz", "kuba": "jakub", "basia": "barbara",
+    "asia": "joanna", "marysia": "maria", "zosia": "zofia", "madzia": "magdalena", "bartek": "bartlomiej",
+    # Ukrainian / Russian / Bulgarian
+    "sasha": "oleksandr", "sashko": "oleksandr", "sasa": "oleksandr", "volodya": "volodymyr",
+    "kolya": "mykola", "dima": "dmytro", "katya": "kateryna", "nastya": "anastasiia", "tanya": "tetiana",
+    "natasha": "nataliia", "lesha": "oleksii", "misha": "mykhailo", "petya": "petro", "vanya": "ivan",
+    "seryozha": "serhii", "yura": "yurii", "lena": "olena", "sveta": "svitlana", "ira": "iryna",
+    "gosho": "georgi", "mitko": "dimitar", "ico": "hristo", "pesho": "petar", "tosho": "todor",
+    # Portuguese / Brazilian, Romanian, Hungarian
+    "ze": "jose", "chico": "francisco", "toninho": "antonio", "chica": "francisca", "zeca": "jose",
+    "costel": "constantin", "costi": "constantin", "gigi": "gheorghe", "ionel": "ion", "nelu": "ion",
+    "erzsi": "erzsebet", "zsoka": "erzsebet", "pista": "istvan", "joska": "jozsef", "kati": "katalin",
+    "jancsi": "janos", "laci": "laszlo", "sanyi": "sandor", "feri": "ferenc",
+    # Nigerian (Yoruba and Igbo short forms)
+    "seun": "oluwaseun", "seyi": "oluwaseyi", "tunde": "babatunde", "segun": "oluwasegun",
+    "bunmi": "oluwabunmi", "tope": "temitope", "emeka": "chukwuemeka", "uche": "uchenna",
+    "nkem": "nkemdirim", "kemi": "oluwakemi", "dayo": "oladayo", "femi": "olufemi", "tosin": "oluwatosin",
+    # Arabic and Eritrean/Ethiopian short forms
+    "hamid": "mohammed", "moe": "mohammed", "kader": "abdelkader", "abed": "abdulrahman",
+    "tesfa": "tesfamariam", "medhin": "gebremedhin",
+}  # fmt: skip
+
+
+def canonical_given_names(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Replace known nicknames and short forms in normalised given-name tokens by the
+    full name (``Kasia`` -> ``katarzyna``, ``Seun`` -> ``oluwaseun``, ``Zé`` -> ``jose``)."""
+    return tuple(_NICKNAMES.get(t, t) for t in tokens)
 
 
 _PHONETIC_RULES: tuple[tuple[str, str], ...] = (

@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001  (name tables hold Cyrillic letters on purpose)
+
 """A realistic multicultural test-set generator with labelled variant types and hard negatives.
 
 Built for issue 10 (``vangnet linkage``) to measure clustering, not only pair scores:
@@ -394,10 +394,7 @@ def _signal(rng: random.Random, p: _Person, variant: str) -> tuple[str, str, str
     if p.origin == "ER" and variant != "patronymic" and rng.random() < 0.3:
         last = " ".join(family)  # some registrations keep both names
     first = given
-    if variant == "name_order":
-        first, last = last, first
-        order_swapped = True
-    elif o.family_first and rng.random() < 0.15:  # background: written in the own order
+    if variant == "name_order" or (o.family_first and rng.random() < 0.15):
         first, last = last, first
         order_swapped = True
     if not order_swapped and variant not in ("diacritics",) and rng.random() < 0.25:
@@ -471,9 +468,11 @@ def generate_multicultural(
             rows.append((p.pid, _signal(rng, p, rng.choices(names, weights=weights)[0])))
     rng.shuffle(rows)
     records, entity_ids, variants = [], [], []
-    for k, (pid, (first_name, last_name, birth, sex, nat, variant)) in enumerate(rows):
+    for k, (pid, (first_name, last_name, written, sex, nat, variant)) in enumerate(rows):
         records.append(
-            PersonRecord(f"R{k:06d}", first_name or None, last_name or None, birth or None, sex or None, nat or None)
+            PersonRecord(
+                f"R{k:06d}", first_name or None, last_name or None, written or None, sex or None, nat or None
+            )
         )
         entity_ids.append(pid)
         variants.append(variant)
