@@ -159,6 +159,8 @@ class EvaluationResult:
     match_seconds: float
     best_threshold: float
     best_f1: float
+    #: Cluster metrics (:func:`cluster_metrics`) for single-source deduplication.
+    clusters: dict[str, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable dict."""
@@ -241,6 +243,7 @@ def evaluate(
         match_seconds=t2 - t1,
         best_threshold=best_t,
         best_f1=best_f1,
+        clusters=None if groups is not None else cluster_metrics(roots.tolist(), dataset.entity_ids),
     )
 
 

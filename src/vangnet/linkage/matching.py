@@ -826,3 +826,60 @@ def labelled_model(
         out.append(FieldModel(name, tuple(float(x) for x in m), tuple(float(x) for x in u)))
     prior = float(np.clip(is_match.mean() if len(is_match) else 0.09, 1e-6, 0.5))
     return MatchModel(tuple(out), prior)
+
+
+#: Readable (English) name of every comparison level, per field kind; the Django side
+#: translates them.  ``-1`` is "missing on one side".
+LEVEL_LABELS: dict[str, tuple[str, ...]] = {
+    "name": ("different", "some similarity", "similar", "close", "very close", "same or nearly the same"),
+    "birth": (
+        "different",
+        "same year only (other parts differ)",
+        "same year (one date is year-only)",
+        "same year and month",
+        "two of day, month and year (or day and month swapped)",
+        "same date",
+    ),
+    "token": ("different", "same"),
+    "frequency": ("rare name", "fairly rare name", "common name", "very common name"),
+}
+
+
+def level_label(field_name: str, level: int) -> str:
+    """English label of one comparison level (``"missing"`` for -1)."""
+    if level < 0:
+        return "missing"
+    if field_name in ("first", "last") or field_name.startswith("extra:"):
+        kind = "name"
+    elif field_name in ("birth", "frequency"):
+        kind = field_name
+    else:
+        kind = "token"
+    labels = LEVEL_LABELS[kind]
+    return labels[level] if level < len(labels) else str(level)
+
+
+@dataclass(frozen=True, slots=True)
+class WaterfallStep:
+    """One bar of a match-weight waterfall: the field, its level and its weight (log2)."""
+
+    field: str
+    level: int
+    label: str
+    weight: float
+
+
+def waterfall(model: MatchModel, levels: Sequence[int]) -> tuple[list[WaterfallStep], float, float]:
+    """Per-field evidence of one pair, Splink-style: the prior, one step per field, the
+    total weight and the probability.  Returns ``(steps, total_weight, probability)``;
+    the first step is the prior (field ``"prior"``)."""
+    table = model.weight_table()
+    prior = math.log2(model.prior / (1.0 - model.prior))
+    steps = [WaterfallStep("prior", -1, "starting odds", prior)]
+    total = prior
+    for r, (f, lev) in enumerate(zip(model.fields, levels, strict=True)):
+        w = 0.0 if lev < 0 else float(table[r, lev])
+        total += w
+        steps.append(WaterfallStep(f.name, int(lev), level_label(f.name, int(lev)), w))
+    probability = 1.0 / (1.0 + 2.0 ** (-max(min(total, 60.0), -60.0)))
+    return steps, total, probability
