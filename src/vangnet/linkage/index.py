@@ -491,6 +491,16 @@ class LinkageIndex:
         index._rebuild(range(len(encodings)))
         return index
 
+    @classmethod
+    def for_lookup(cls, encodings: Sequence[RecordEncoding], *, model: MatchModel | None = None,
+                   thresholds: Thresholds | None = None) -> LinkageIndex:
+        """An index of stored encodings for :meth:`score` only (search); no linking is done."""
+        index = cls(model, thresholds)
+        for e in encodings:
+            index._check(e)
+            index._register(e)
+        return index
+
     def _key(self, a_id: str, b_id: str) -> tuple[int, int]:
         a, b = self._index(a_id), self._index(b_id)
         if a == b:

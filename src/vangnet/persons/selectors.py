@@ -6,13 +6,46 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from vangnet.cases.models import Case
 from vangnet.persons.models import MatchDecision, PossibleMatch, SignalEncoding
 from vangnet.signals.models import Signal
 
-FIELD_LABELS = {"first": "given names", "last": "family name", "birth": "date of birth", "gender": "gender",
-                "nationality": "nationality"}
+FIELD_LABELS = {"prior": _("Starting point"), "first": _("Given names"), "last": _("Family name"),
+                "birth": _("Date of birth"), "gender": _("Sex"), "nationality": _("Nationality"),
+                "frequency": _("How common the name is")}
+# The comparison levels of vangnet.linkage.matching.LEVEL_LABELS, in the reader's language.
+LEVEL_TEXT = {
+    "starting odds": _("chance that two signals that look alike are one person"),
+    "missing": _("not known on one side"),
+    "different": _("different"), "some similarity": _("a little alike"), "similar": _("alike"),
+    "close": _("much alike"), "very close": _("almost the same"), "same or nearly the same": _("the same"),
+    "same year only (other parts differ)": _("only the year is the same"),
+    "same year (one date is year-only)": _("same year (one signal has only the year)"),
+    "same year and month": _("same year and month"),
+    "two of day, month and year (or day and month swapped)": _("two of day, month and year are the same, or day "
+                                                               "and month are swapped"),
+    "same date": _("same date"), "same": _("the same"),
+    "rare name": _("rare name"), "fairly rare name": _("fairly rare name"), "common name": _("common name"),
+    "very common name": _("very common name"),
+}
+
+
+def waterfall_rows(evidence: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of the evidence waterfall for the review page: field, what was found, weight, running total.
+    Also reads the older format (``{field: weight}``)."""
+    steps = evidence.get("steps") if isinstance(evidence, dict) else None
+    if steps is None:
+        steps = [{"field": k, "label": "", "weight": v} for k, v in (evidence or {}).items()]
+    rows, running = [], 0.0
+    for step in steps:
+        running += float(step["weight"])
+        rows.append({"name": FIELD_LABELS.get(step["field"], step["field"]),
+                     "found": LEVEL_TEXT.get(step.get("label", ""), step.get("label", "")),
+                     "weight": float(step["weight"]), "agrees": float(step["weight"]) > 0,
+                     "probability": 1.0 / (1.0 + 2.0 ** (-max(min(running, 60.0), -60.0)))})
+    return rows
 
 
 @dataclass
@@ -56,7 +89,7 @@ def review_queue() -> list[dict[str, Any]]:
             continue
         items.append({
             "match": m, "sides": [evidence[m.record_a], evidence[m.record_b]],
-            "fields": [{"name": FIELD_LABELS.get(k, k), "weight": v, "agrees": v > 0} for k, v in m.evidence.items()],
+            "fields": waterfall_rows(m.evidence),
         })
     return items
 
