@@ -104,3 +104,41 @@ def cluster_sizes() -> dict[int, int]:
     for n in sizes:
         result[n] = result.get(n, 0) + 1
     return dict(sorted(result.items()))
+
+
+@dataclass
+class SearchHit:
+    case: Case
+    probability: float
+    signals: int
+
+
+def search_cases_by_person(user: Any, *, given_names: str, family_name: str, birth_date: Any,
+                           limit: int = 25) -> list[SearchHit]:
+    """Cases of a person found by name and date of birth through the same keyed encodings as the linkage:
+    the query is encoded in memory and scored against the stored encodings; nothing of the query is
+    stored, and no name is compared in the clear. Only cases the user may open are returned."""
+    from vangnet.cases.access import visible_cases
+    from vangnet.linkage import LinkageIndex, PersonRecord, RecordEncoding
+    from vangnet.persons import services
+
+    enc = services.encoder()
+    query = enc.encode(PersonRecord("query", given_names or None, family_name or None,
+                                    birth_date.isoformat() if birth_date else None))
+    rows = [r for r in SignalEncoding.objects.only("record_id", "encoding", "key_id").order_by("pk")
+            if r.key_id == enc.key_id]
+    index = LinkageIndex.for_lookup([RecordEncoding.from_json(r.encoding) for r in rows],
+                                    thresholds=services.thresholds())
+    review = services.thresholds().review
+    best: dict[str, float] = {}
+    for link in index.score(query):
+        if link.probability >= review:
+            best[link.a] = max(best.get(link.a, 0.0), link.probability)
+    by_case: dict[int, list[float]] = {}
+    for rid, case_id in SignalEncoding.objects.filter(record_id__in=best).values_list("record_id",
+                                                                                      "signal__case_id"):
+        by_case.setdefault(case_id, []).append(best[rid])
+    cases = visible_cases(user).filter(pk__in=by_case).select_related("municipality")
+    hits = [SearchHit(case, max(by_case[case.pk]), len(by_case[case.pk])) for case in cases]
+    hits.sort(key=lambda h: (-h.probability, h.case.reference))
+    return hits[:limit]
