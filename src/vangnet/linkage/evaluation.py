@@ -327,3 +327,45 @@ def cluster_metrics(predicted: Sequence[Any], truth: Sequence[Any]) -> dict[str,
         "largest_person": int(np.max(t_size)),
         "largest_cluster_persons": len(np.unique(t[p == biggest])),
     }
+
+
+def variant_metrics(
+    predicted: Sequence[Any], truth: Sequence[Any], variant_types: Sequence[str]
+) -> dict[str, dict[str, float]]:
+    """Pairwise precision/recall/F1 of the clusters per variant type: the pairs (true or
+    predicted) that involve at least one record of that type."""
+    n = len(truth)
+    _, p = np.unique(np.asarray([str(x) for x in predicted]), return_inverse=True)
+    _, t = np.unique(np.asarray([str(x) for x in truth]), return_inverse=True)
+
+    def pairs(labels: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        order = np.argsort(labels, kind="stable")
+        sorted_labels = labels[order]
+        starts = np.flatnonzero(np.concatenate(([True], sorted_labels[1:] != sorted_labels[:-1])))
+        sizes = np.diff(np.append(starts, n))
+        left: list[int] = []
+        right: list[int] = []
+        for s, size in zip(starts.tolist(), sizes.tolist(), strict=True):
+            members = order[s : s + size].tolist()
+            for x in range(size):
+                for y in range(x + 1, size):
+                    left.append(members[x])
+                    right.append(members[y])
+        return np.array(left, dtype=np.int64), np.array(right, dtype=np.int64)
+
+    pi, pj = pairs(p)
+    ti, tj = pairs(t)
+    pred_codes = np.minimum(pi, pj) * n + np.maximum(pi, pj)
+    true_codes = np.minimum(ti, tj) * n + np.maximum(ti, tj)
+    kinds = np.asarray(variant_types)
+    out: dict[str, dict[str, float]] = {}
+    for kind in sorted(set(variant_types)):
+        is_kind = kinds == kind
+        pred_sel = pred_codes[is_kind[pi] | is_kind[pj]]
+        true_sel = true_codes[is_kind[ti] | is_kind[tj]]
+        tp = int(np.isin(pred_sel, true_sel).sum())
+        precision = tp / len(pred_sel) if len(pred_sel) else 1.0
+        recall = tp / len(true_sel) if len(true_sel) else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[kind] = {"precision": precision, "recall": recall, "f1": f1, "true_pairs": len(true_sel)}
+    return out
