@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
                       f"F1 {base['best_threshold_pairwise_f1']:.3f}]")
                 print(f"  Splink links (pairs, no clustering): F1 {base['links_f1']:.3f} at 0.5, "
                       f"{base['links_best_f1']:.3f} at its best threshold")
-            except Exception as exc:  # noqa: BLE001 - report and go on
+            except Exception as exc:
                 print(f"Splink failed: {type(exc).__name__}: {exc}")
         targets = {
             "cluster pairwise F1 >= 0.85": mine["pairwise_f1"] >= 0.85,
