@@ -482,7 +482,7 @@ class RecordEncoder:
             exact=self._exact(all_tokens, birth, gender, nationality),
             blocking=self._blocking_keys(first, last, birth, extra_values),
             extra=extra,
-            name_key=self._token("block", "name-frequency", *sorted(all_tokens)) if all_tokens else None,
+            name_key=self._token("block", "name-frequency", salt, *sorted(all_tokens)) if all_tokens else None,
         )
 
     def encode_many(self, records: Iterable[PersonRecord]) -> list[RecordEncoding]:
