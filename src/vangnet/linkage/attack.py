@@ -52,17 +52,17 @@ def frequency_alignment(
     for k, value in enumerate(values):
         if value is None:
             continue
-        year = buckets[k] if buckets is not None else ""
-        groups[(year, value)].append(k)
+        label = buckets[k] if buckets is not None else ""
+        groups[(label, value)].append(k)
     freq: dict[str, Counter[str]] = defaultdict(Counter)
-    for year, value in public:
-        freq[year if buckets is not None else ""][value] += 1
-    buckets: dict[str, list[list[int]]] = defaultdict(list)
-    for (year, _), members in groups.items():
-        buckets[year].append(members)
+    for label, clear in public:
+        freq[label if buckets is not None else ""][clear] += 1
+    by_bucket: dict[str, list[list[int]]] = defaultdict(list)
+    for (label, _), members in groups.items():
+        by_bucket[label].append(members)
     hits = attacked = 0
-    for year, items in buckets.items():
-        ranked = [name for name, _ in freq.get(year, Counter()).most_common()]
+    for label, items in by_bucket.items():
+        ranked = [name for name, _ in freq.get(label, Counter()).most_common()]
         items.sort(key=lambda members: -len(members))
         for rank, members in enumerate(items):
             attacked += len(members)
