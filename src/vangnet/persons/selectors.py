@@ -41,8 +41,10 @@ def waterfall_rows(evidence: dict[str, Any]) -> list[dict[str, Any]]:
     rows, running = [], 0.0
     for step in steps:
         running += float(step["weight"])
-        rows.append({"name": FIELD_LABELS.get(step["field"], step["field"]),
-                     "found": LEVEL_TEXT.get(step.get("label", ""), step.get("label", "")),
+        label = step.get("label", "")
+        found = (_("not used: the names are not the same") if step["field"] == "frequency" and label == "missing"
+                 else LEVEL_TEXT.get(label, label))
+        rows.append({"name": FIELD_LABELS.get(step["field"], step["field"]), "found": found,
                      "weight": float(step["weight"]), "agrees": float(step["weight"]) > 0,
                      "probability": 1.0 / (1.0 + 2.0 ** (-max(min(running, 60.0), -60.0)))})
     return rows
