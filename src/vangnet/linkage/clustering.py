@@ -22,7 +22,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -64,7 +64,7 @@ def merge_if_supported(
     a: int,
     b: int,
     pair_p: dict[tuple[int, int], float],
-    signatures: list[Signature],
+    signatures: Mapping[int, Signature] | list[Signature],
     support: float,
 ) -> int | None:
     """Merge the clusters of ``a`` and ``b`` when the clusters support it (see module doc).

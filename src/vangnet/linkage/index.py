@@ -10,7 +10,7 @@ links, human decisions and clusters in memory and accepts new records one by one
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +20,7 @@ from vangnet.linkage.clustering import (
     ConstrainedUnionFind,
     DecisionConflictError,
     Signature,
+    cluster_roots,
     merge_if_supported,
 )
 from vangnet.linkage.encoding import IncompatibleEncodingError, RecordEncoding
@@ -149,7 +150,7 @@ def _replay(
     auto_j: np.ndarray,
     auto_p: np.ndarray,
     pair_p: dict[tuple[int, int], float],
-    signatures: list[Signature],
+    signatures: Mapping[int, Signature] | list[Signature],
     support: float,
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
@@ -209,15 +210,31 @@ def deduplicate(
             human_same.append((a, b))
         else:
             uf.forbid(a, b)
+    si, sj, sp = scored.i[same], scored.j[same], scored.probability[same]
+    # Fast path, same result: a component of exactly two records joined by one 'same' link
+    # (and untouched by human decisions) merges unless the pair is a hard conflict, because
+    # the support of two singletons is the link's own probability (>= same >= support).
+    component = cluster_roots(n, si, sj)
+    size = np.bincount(component, minlength=n)
+    simple = size[component[si]] == 2
+    if decisions:
+        touched = np.zeros(n, dtype=bool)
+        for d in decisions:
+            touched[pos[d.a]] = touched[pos[d.b]] = True
+        simple &= ~touched[si] & ~touched[sj]
+    ok = simple & ~batch.hard_conflicts(si, sj)
+    for a, b in zip(si[ok].tolist(), sj[ok].tolist(), strict=True):
+        uf.union(a, b)
+    rest = ~simple
     pair_p = _pair_table(scored.i[kept], scored.j[kept], scored.probability[kept])
     _replay(
         uf,
         human_same,
-        scored.i[same],
-        scored.j[same],
-        scored.probability[same],
+        si[rest],
+        sj[rest],
+        sp[rest],
         pair_p,
-        batch.signatures(),
+        batch.signatures(np.concatenate([si[rest], sj[rest], [x for pair in human_same for x in pair]])),
         thresholds.support,
         progress,
     )

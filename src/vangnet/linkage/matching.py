@@ -178,11 +178,28 @@ class EncodedBatch:
             name_count=running_counts(np.array([_tok(e.name_key) for e in encodings], dtype=np.uint64)),
         )
 
-    def signatures(self) -> list[tuple[int, int, int, int, int, int]]:
-        """Hard-conflict signature of every record (see :func:`~vangnet.linkage.clustering.hard_conflict`)."""
+    def signatures(self, rows: npt.ArrayLike | None = None) -> dict[int, tuple[int, int, int, int, int, int]]:
+        """Hard-conflict signature of the given records (all by default), by record index
+        (see :func:`~vangnet.linkage.clustering.hard_conflict`)."""
+        idx = np.arange(len(self)) if rows is None else np.unique(np.asarray(rows, dtype=np.int64))
         cols = [BIRTH_PARTS.index(p) for p in ("ymd", "ym", "md", "yd", "swap")]
-        table = np.concatenate([self.birth[:, cols], self.gender[:, None]], axis=1)
-        return [tuple(row) for row in table.tolist()]  # type: ignore[misc]
+        table = np.concatenate([self.birth[idx][:, cols], self.gender[idx][:, None]], axis=1)
+        return dict(zip(idx.tolist(), map(tuple, table.tolist()), strict=True))  # type: ignore[arg-type]
+
+    def hard_conflicts(self, i: npt.ArrayLike, j: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+        """Vectorised :func:`~vangnet.linkage.clustering.hard_conflict` for pairs (i, j)."""
+        ii, jj = np.asarray(i, dtype=np.intp), np.asarray(j, dtype=np.intp)
+        gi, gj = self.gender[ii], self.gender[jj]
+        out = (gi != 0) & (gj != 0) & (gi != gj)
+        ymd, ym, md, yd, swap = (BIRTH_PARTS.index(p) for p in ("ymd", "ym", "md", "yd", "swap"))
+        bi, bj = self.birth[ii], self.birth[jj]
+        full = (bi[:, ymd] != 0) & (bj[:, ymd] != 0)
+        agree = (
+            (bi[:, ymd] == bj[:, ymd]) | (bi[:, ym] == bj[:, ym]) | (bi[:, md] == bj[:, md])
+            | (bi[:, yd] == bj[:, yd]) | ((bi[:, swap] != 0) & (bi[:, swap] == bj[:, ymd]))
+            | ((bj[:, swap] != 0) & (bj[:, swap] == bi[:, ymd]))
+        )  # fmt: skip
+        return out | (full & ~agree)
 
     @property
     def field_names(self) -> tuple[str, ...]:
