@@ -66,8 +66,19 @@ PSEUDONYMISATION_SECRET = env_str("VANGNET_PSEUDONYMISATION_SECRET", DEV_PSEUDON
 # database host (e.g. /run/secrets/vangnet-pseudonymisation); the file wins over the variable.
 PSEUDONYMISATION_SECRET_FILE = env_str("VANGNET_PSEUDONYMISATION_SECRET_FILE", "")
 if PSEUDONYMISATION_SECRET_FILE:
-    with open(PSEUDONYMISATION_SECRET_FILE, encoding="utf-8") as _secret_file:
-        PSEUDONYMISATION_SECRET = _secret_file.read().strip()
+    try:
+        with open(PSEUDONYMISATION_SECRET_FILE, encoding="utf-8") as _secret_file:
+            PSEUDONYMISATION_SECRET = _secret_file.read().strip()
+    except OSError as _exc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"VANGNET_PSEUDONYMISATION_SECRET_FILE: cannot read {PSEUDONYMISATION_SECRET_FILE}: {_exc.strerror}"
+        ) from None
+    if len(PSEUDONYMISATION_SECRET.encode("utf-8")) < 16:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("VANGNET_PSEUDONYMISATION_SECRET_FILE: the secret must be at least 16 bytes")
 
 ALLOWED_HOSTS = env_list("VANGNET_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("VANGNET_CSRF_TRUSTED_ORIGINS", [])
