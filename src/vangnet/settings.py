@@ -62,6 +62,23 @@ ENCRYPTION_KEYS = env_list("VANGNET_ENCRYPTION_KEYS", [DEV_ENCRYPTION_KEY])
 #: encryption keys: a registry that leaks cannot recompute or reverse the pseudonyms.
 DEV_PSEUDONYMISATION_SECRET = "dev-only-pseudonymisation-secret"  # noqa: S105
 PSEUDONYMISATION_SECRET = env_str("VANGNET_PSEUDONYMISATION_SECRET", DEV_PSEUDONYMISATION_SECRET)
+# Linkage key custody (issue 10): the secret may live in a file on a secrets mount outside the
+# database host (e.g. /run/secrets/vangnet-pseudonymisation); the file wins over the variable.
+PSEUDONYMISATION_SECRET_FILE = env_str("VANGNET_PSEUDONYMISATION_SECRET_FILE", "")
+if PSEUDONYMISATION_SECRET_FILE:
+    try:
+        with open(PSEUDONYMISATION_SECRET_FILE, encoding="utf-8") as _secret_file:
+            PSEUDONYMISATION_SECRET = _secret_file.read().strip()
+    except OSError as _exc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"VANGNET_PSEUDONYMISATION_SECRET_FILE: cannot read {PSEUDONYMISATION_SECRET_FILE}: {_exc.strerror}"
+        ) from None
+    if len(PSEUDONYMISATION_SECRET.encode("utf-8")) < 16:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("VANGNET_PSEUDONYMISATION_SECRET_FILE: the secret must be at least 16 bytes")
 
 ALLOWED_HOSTS = env_list("VANGNET_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("VANGNET_CSRF_TRUSTED_ORIGINS", [])
@@ -263,8 +280,10 @@ LOGGING = {
 
 #: Linkage thresholds on the match probability: at or above SAME two signals are one person; between
 #: REVIEW and SAME the pair waits for the national coordinator.
-LINKAGE_SAME_THRESHOLD = float(env_str("VANGNET_LINKAGE_SAME_THRESHOLD", "0.5"))
+LINKAGE_SAME_THRESHOLD = float(env_str("VANGNET_LINKAGE_SAME_THRESHOLD", "0.4"))
 LINKAGE_REVIEW_THRESHOLD = float(env_str("VANGNET_LINKAGE_REVIEW_THRESHOLD", "0.1"))
+# Linkage clustering (issue 10): mean match probability across two clusters needed to merge them.
+LINKAGE_CLUSTER_SUPPORT = float(env_str("VANGNET_LINKAGE_CLUSTER_SUPPORT", "0.3"))
 
 #: How many rows the worklists show per page.
 WORKLIST_PAGE_SIZE = env_int("VANGNET_WORKLIST_PAGE_SIZE", 25)

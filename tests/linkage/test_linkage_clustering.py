@@ -118,7 +118,9 @@ def test_human_same_overrides_score_and_conflicts_raise() -> None:
     assert index.cluster_id("c1") != index.cluster_id("d1")
     changed = index.decide("d1", "c1", same=True)
     assert index.cluster_id("d1") == index.cluster_id("c1") == "c1"
-    assert changed == {"d1": "c1", "d2": "c1"}
+    # d2 is automatically linked to d1 but recorded as male where c1 is female: a hard
+    # conflict, so only the human must-link crosses it and d2 stays apart.
+    assert changed == {"d1": "c1", "d2": "d2"}
     index.decide("a1", "b1", same=False)
     index.decide("a1", "c1", same=True)
     snapshot = index.clusters()
@@ -150,7 +152,7 @@ def test_overrides_in_batch_dedup() -> None:
     )
     ids = dict(zip([e.record_id for e in encs], decided.cluster_ids, strict=True))
     assert ids["a1"] != ids["a2"] and ids["a2"] != ids["a3"]
-    assert ids["c1"] == ids["d1"] == ids["d2"] == "c1"
+    assert ids["c1"] == ids["d1"] == "c1" != ids["d2"]  # d2 (male) conflicts with c1 (female)
     with pytest.raises(KeyError):
         deduplicate(encs, decisions=[HumanDecision("a1", "zz", True)])
 

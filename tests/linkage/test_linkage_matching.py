@@ -73,11 +73,16 @@ def test_swapped_names_are_compared_crosswise() -> None:
 
 def test_model_probability_is_monotone_and_serialisable() -> None:
     model = MatchModel.default()
-    worse = np.array([[5, 5, 5, 1, 1], [5, 5, 1, 1, 1], [5, 2, 1, 1, 1], [0, 0, 0, 0, 0]], dtype=np.int8)
+    worse = np.array(
+        [[5, 5, 5, 1, 1, 0], [5, 5, 5, 1, 1, 3], [5, 5, 1, 1, 1, 0], [5, 2, 1, 1, 1, -1], [0, 0, 0, 0, 0, -1]],
+        dtype=np.int8,
+    )
     p = model.probability(worse)
     assert list(p) == sorted(p, reverse=True)
-    assert p[0] > 0.97 and p[-1] < 0.001
-    missing = np.full((1, 5), -1, dtype=np.int8)
+    assert p[0] > 0.95 and p[-1] < 0.001
+    # A name shared by many records is weaker evidence than a rare one.
+    assert p[1] < p[0] - 0.1
+    missing = np.full((1, 6), -1, dtype=np.int8)
     assert model.probability(missing)[0] == pytest.approx(model.prior)
     assert MatchModel.from_dict(model.to_dict()) == model
     with pytest.raises(ValueError):
@@ -110,9 +115,11 @@ def test_em_recovers_a_model_that_separates_matches() -> None:
 def test_demo_accuracy_from_encodings() -> None:
     result = evaluate(generate_demo(500, seed=21), SECRET, fit=False, rng_seed=3)
     assert result.blocking_recall > 0.97
-    assert result.precision > 0.95
-    assert result.recall > 0.8
-    assert result.recall_with_review >= result.recall
+    # The shipped model is trained on the (harder) multicultural generator: on this older
+    # demo set it is cautious, and what it does not link goes to review.
+    assert result.precision > 0.98
+    assert result.recall > 0.75
+    assert result.recall_with_review > 0.9
 
 
 def test_pair_metrics() -> None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import io
+import os
+import subprocess
+import sys
 
 import pytest
 from django.apps import apps
@@ -62,16 +66,76 @@ def test_a_human_decision_overrides_the_score_and_can_be_withdrawn(cast):
     assert MatchDecision.objects.count() == 2  # the history stays
 
 
-def test_a_different_secret_gives_encodings_that_never_match(cast, settings):
+def test_encodings_under_another_secret_are_never_compared_but_re_encoded(cast, settings):
     first = register(cast)
     services.link_signal(first.pk)
+    old_key = SignalEncoding.objects.get(signal=first).key_id
     settings.PSEUDONYMISATION_SECRET = "another-secret-entirely"
-    second = register(cast)  # the very same person
-    services.link_signal(second.pk)
-    rows = {r.signal_id: r for r in SignalEncoding.objects.all()}
-    assert rows[first.pk].key_id != rows[second.pk].key_id
     _index, current = services.build_index()
-    assert [r.signal_id for r in current] == [second.pk]  # old-secret encodings are not compared
+    assert current == []  # the old-secret encoding is not compared as it is
+    second = register(cast)  # the very same person
+    services.link_signal(second.pk)  # relink re-encodes the stale encoding from its signal
+    rows = {r.signal_id: r for r in SignalEncoding.objects.all()}
+    assert rows[first.pk].key_id == rows[second.pk].key_id != old_key
+    assert rows[first.pk].cluster_id == rows[second.pk].cluster_id
+
+
+def test_rotation_re_encodes_everything_and_keeps_clusters_and_decisions(cast, settings):
+    signals = [register(cast), register(cast, given_names="Olumidé", family_name="Adeyemmi"),
+               register(cast, given_names="Mihaela", family_name="Ionescu", birth_date=datetime.date(1987, 1, 9)),
+               register(cast, given_names="Mihaela", family_name="Ionesco", birth_date=datetime.date(1987, 1, 9))]
+    services.link_all()
+    ids = [f"s{s.pk}" for s in signals]
+    with processing_context(actor=cast.national):
+        services.decide(ids[2], ids[3], same=False, actor=cast.national)
+    before = services.partition()
+    old_keys = set(SignalEncoding.objects.values_list("key_id", flat=True))
+    old_encodings = set(SignalEncoding.objects.values_list("encoding", flat=True))
+    with processing_context(actor_label="test"):
+        result = services.rotate_secret("a-brand-new-pseudonymisation-secret")
+    assert result["reencoded"] == 4 and result["records_in_changed_clusters"] == 0
+    assert services.partition() == before
+    new_keys = set(SignalEncoding.objects.values_list("key_id", flat=True))
+    assert len(new_keys) == 1 and not new_keys & old_keys
+    assert not set(SignalEncoding.objects.values_list("encoding", flat=True)) & old_encodings
+    # After the switch the application works with the new secret and the decision still holds.
+    settings.PSEUDONYMISATION_SECRET = "a-brand-new-pseudonymisation-secret"
+    assert services.relink()["reencoded"] == 0
+    assert services.partition() == before
+    clusters = dict(SignalEncoding.objects.values_list("record_id", "cluster_id"))
+    assert clusters[ids[0]] == clusters[ids[1]] and clusters[ids[2]] != clusters[ids[3]]
+
+
+def test_rotation_command_reads_the_new_secret_from_a_file(cast, tmp_path, settings):
+    from django.core.management import CommandError, call_command
+
+    register(cast)
+    services.link_all()
+    path = tmp_path / "new-secret"
+    path.write_text("rotated-secret-from-a-file-0123\n", encoding="utf-8")
+    out = io.StringIO()
+    call_command("rotate_pseudonymisation_secret", "--new-secret-file", str(path), stdout=out)
+    assert "re-encoded: 1 signals" in out.getvalue()
+    assert set(SignalEncoding.objects.values_list("key_id", flat=True)) == {
+        services.encoder("rotated-secret-from-a-file-0123").key_id}
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("rotate_pseudonymisation_secret", "--new-secret-file", str(tmp_path / "missing"))
+    path.write_text("short", encoding="utf-8")
+    with pytest.raises(CommandError, match="at least 16 bytes"):
+        call_command("rotate_pseudonymisation_secret", "--new-secret-file", str(path))
+
+
+def test_secret_file_setting_wins_over_the_variable(tmp_path):
+    path = tmp_path / "secret"
+    path.write_text("secret-from-a-file-outside-the-db-host\n", encoding="utf-8")
+    code = "from django.conf import settings; print(settings.PSEUDONYMISATION_SECRET)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "vangnet.settings",
+           "VANGNET_PSEUDONYMISATION_SECRET": "from-the-variable-0123456789",
+           "VANGNET_PSEUDONYMISATION_SECRET_FILE": str(path)}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60,  # noqa: S603
+                          check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "secret-from-a-file-outside-the-db-host"
 
 
 def test_database_holds_no_name_in_the_clear_after_identified_signals(cast):

@@ -1,4 +1,12 @@
-"""Clustering of records into persons: union-find with human overrides.
+"""Clustering of records into persons: supported merges, hard conflicts, human overrides.
+
+* A ``same`` link between two records only merges their clusters when the *clusters*
+  support it: the mean match probability over every pair across the two clusters
+  (pairs that were not scored, or scored below the review threshold, count as 0) must
+  reach ``support`` (average linkage), and no pair across them may be a **hard
+  conflict**: two full dates of birth that share at most one of year/month/day (and are
+  not a day/month swap), or two different recorded sexes.  One strong pair can no
+  longer chain two large clusters of common names together.
 
 * Records are numbered in insertion order; the **oldest member is the root** of its
   cluster, so a cluster's id (the oldest member's record id) never changes unless the
@@ -14,14 +22,72 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["ConstrainedUnionFind", "DecisionConflictError", "cluster_roots"]
+__all__ = [
+    "ConstrainedUnionFind",
+    "DecisionConflictError",
+    "Signature",
+    "cluster_roots",
+    "hard_conflict",
+    "merge_if_supported",
+]
+
+#: Per-record hard-conflict signature: keyed tokens (0 = missing) of the full birth date,
+#: year-month, month-day, year-day, the day/month-swapped date, and the gender.
+Signature = tuple[int, int, int, int, int, int]
+
+
+def hard_conflict(x: Signature, y: Signature) -> bool:
+    """Do two records contradict each other on a field that does not vary for a person?"""
+    if x[5] and y[5] and x[5] != y[5]:
+        return True
+    if x[0] and y[0]:
+        return not (
+            x[0] == y[0]
+            or x[1] == y[1]
+            or x[2] == y[2]
+            or x[3] == y[3]
+            or (x[4] != 0 and x[4] == y[0])
+            or (y[4] != 0 and y[4] == x[0])
+        )
+    return False
+
+
+def merge_if_supported(
+    uf: ConstrainedUnionFind,
+    a: int,
+    b: int,
+    pair_p: dict[tuple[int, int], float],
+    signatures: Mapping[int, Signature] | list[Signature],
+    support: float,
+) -> int | None:
+    """Merge the clusters of ``a`` and ``b`` when the clusters support it (see module doc).
+
+    Returns the absorbed root, or ``None`` (already together, hard conflict, too little
+    support, or a cannot-link).
+    """
+    ra, rb = uf.find(a), uf.find(b)
+    if ra == rb:
+        return None
+    ma, mb = uf.members[ra], uf.members[rb]
+    total = 0.0
+    get = pair_p.get
+    for x in ma:
+        sx = signatures[x]
+        for y in mb:
+            if hard_conflict(sx, signatures[y]):
+                return None
+            total += get((x, y) if x < y else (y, x), 0.0)
+    if total < support * len(ma) * len(mb) - 1e-12:
+        return None
+    return uf.union(ra, rb)
+
 
 
 class DecisionConflictError(ValueError):

@@ -27,7 +27,6 @@ import base64
 import hmac
 import json
 import math
-import os
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -37,12 +36,14 @@ import numpy as np
 
 from vangnet.linkage.normalise import (
     BirthDate,
+    canonical_given_names,
     fold_text,
     normalise_gender,
     normalise_name_tokens,
     normalise_nationality,
     parse_birth_date,
     phonetic_key,
+    year_only_default,
 )
 
 __all__ = [
@@ -64,6 +65,10 @@ ENV_SECRET = "VANGNET_PSEUDONYMISATION_SECRET"  # noqa: S105 - the variable name
 BIRTH_PARTS: tuple[str, ...] = ("y", "ym", "md", "yd", "ymd", "swap")
 
 _DOMAIN = b"vangnet.linkage.v1|"
+#: Encoding scheme version: v2 puts first and last names under one shared key (crossed
+#: comparison works), treats 1 January / 1 July as "year only" and derives the bit-flip
+#: noise from the key and the record (reproducible, not averaged away over repeats).
+_SCHEME_VERSION = "v2"
 _MIN_SECRET_BYTES = 16
 
 
@@ -97,7 +102,10 @@ class EncodingConfig:
     places every name q-gram differently per birth year (frequency hardening; names
     then only compare between records with the same birth year).  ``flip_probability``
     must be 0 or a power of two (1/16, 1/32 ...): each bit is flipped independently
-    with that probability (BLIP), using the operating system's randomness.
+    with that probability (BLIP).  The flips are pseudo-random but derived from the key,
+    ``noise_seed`` and the record's normalised content, so the same input under the same
+    key and settings always gives the same encoding, and repeated signals of one person
+    carry the *same* noise (it cannot be averaged away).
     """
 
     name_bits: int = 512
@@ -110,6 +118,7 @@ class EncodingConfig:
     xor_fold: bool = False
     balance: bool = False
     flip_probability: float = 1 / 128
+    noise_seed: int = 0
 
     def __post_init__(self) -> None:
         for name in ("name_bits", "full_bits", "extra_bits"):
@@ -130,9 +139,10 @@ class EncodingConfig:
         """A compact description stored with every encoding (encodings compare only within a scheme)."""
         flip = 0 if self.flip_probability == 0 else int(-math.log2(self.flip_probability))
         return (
-            f"v1;n{self.name_bits}k{self.name_hashes};f{self.full_bits}k{self.full_hashes};"
+            f"{_SCHEME_VERSION};n{self.name_bits}k{self.name_hashes};f{self.full_bits}k{self.full_hashes};"
             f"e{self.extra_bits}k{self.extra_hashes};salt={self.salt};fold={int(self.xor_fold)};"
             f"bal={int(self.balance)};flip={flip}"
+            + (f";seed={self.noise_seed}" if self.noise_seed else "")
         )
 
     def stored_bits(self, bits: int) -> int:
@@ -191,6 +201,8 @@ class RecordEncoding:
     exact: bytes | None = None
     blocking: tuple[bytes, ...] = ()
     extra: Mapping[str, bytes] = field(default_factory=dict)
+    #: Keyed token of the (order-insensitive) full name, for term-frequency bands.
+    name_key: bytes | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (bytes as base64)."""
@@ -229,6 +241,7 @@ class RecordEncoding:
                 exact=opt("exact"),
                 blocking=tuple(_unb64(v) for v in data.get("blocking") or ()),
                 extra={str(k): _unb64(v) for k, v in (data.get("extra") or {}).items()},
+                name_key=opt("name_key"),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"malformed record encoding: {exc}") from exc
@@ -253,24 +266,44 @@ class RecordEncoding:
         return replace(self, record_id=record_id)
 
 
+def _content(
+    first: tuple[str, ...],
+    last: tuple[str, ...],
+    birth: BirthDate | None,
+    gender: str | None,
+    nationality: str | None,
+) -> bytes:
+    return json.dumps(
+        [first, last, birth.isoformat() if birth else None, gender, nationality], separators=(",", ":")
+    ).encode()
+
+
 def _bigrams(token: str) -> list[str]:
     padded = f"_{token}_"
     return [padded[i : i + 2] for i in range(len(padded) - 1)]
 
 
+def _sound_grams(token: str) -> list[str]:
+    """Bigrams of the token's full sound skeleton, marked with ``#`` (transliteration
+    variants such as Oliinyk/Oleynik or Shevchuk/Ševčuk share most of them)."""
+    return ["#" + g for g in _bigrams(phonetic_key(token, 32))]
+
+
 def _name_grams(tokens: tuple[str, ...]) -> set[str]:
-    """Bigrams of the joined tokens plus one phonetic gram per token (order-sensitive field)."""
+    """Bigrams of the joined tokens plus the sound-skeleton bigrams of each token
+    (order-sensitive field)."""
     grams = set(_bigrams("".join(tokens)))
-    grams.update("#" + phonetic_key(t) for t in tokens)
+    for t in tokens:
+        grams.update(_sound_grams(t))
     return grams
 
 
 def _full_grams(tokens: Iterable[str]) -> set[str]:
-    """Order-insensitive: bigrams of each token (padded) plus the phonetic key of each token."""
+    """Order-insensitive: bigrams of each token (padded) plus its sound-skeleton bigrams."""
     grams: set[str] = set()
     for t in tokens:
         grams.update(_bigrams(t))
-        grams.add("#" + phonetic_key(t))
+        grams.update(_sound_grams(t))
     return grams
 
 
@@ -278,7 +311,8 @@ class RecordEncoder:
     """Encodes :class:`PersonRecord` values under one secret and configuration.
 
     Reuse one encoder for many records: q-gram positions are cached.  ``rng`` is only
-    for reproducible tests and benchmarks; by default bit flips use ``os.urandom``.
+    for tests that want explicit randomness; by default the bit flips are derived from the
+    key, ``config.noise_seed`` and the record (reproducible).
     """
 
     def __init__(
@@ -293,7 +327,9 @@ class RecordEncoder:
         self.key_id = key_id_for(secret)
         self._keys = {
             label: _subkey(secret, label)
-            for label in ("first", "last", "full", "birth", "gender", "nationality", "exact", "block", "perm")
+            for label in (
+                "name", "full", "birth", "gender", "nationality", "exact", "block", "perm", "noise",
+            )
         }
         self._secret = secret
         self._rng = rng
@@ -339,12 +375,32 @@ class RecordEncoder:
             self._perm_cache[bits] = perm
         return perm
 
-    def _random_bits(self, bits: int) -> int:
-        if self._rng is not None:
-            return self._rng.getrandbits(bits)
-        return int.from_bytes(os.urandom(bits // 8), "little")
+    def _noise(self, context: bytes, bits: int) -> int:
+        """Flip mask with each bit set with probability ``flip_probability``.
 
-    def _filter(self, key_name: str, grams: Iterable[str], salt: str, bits: int, hashes: int) -> bytes:
+        Derived from the noise key, the seed and ``context`` (field name and the record's
+        normalised content): reproducible, and identical for identical records.
+        """
+        p = self.config.flip_probability
+        rounds = int(-math.log2(p))
+        if self._rng is not None:  # explicit generator (tests of the older behaviour)
+            flips = self._rng.getrandbits(bits)
+            for _ in range(rounds - 1):
+                flips &= self._rng.getrandbits(bits)
+            return flips
+        digest = hmac.digest(self._keys["noise"], str(self.config.noise_seed).encode() + b"|" + context, "sha256")
+        gen = np.random.Generator(np.random.PCG64(int.from_bytes(digest, "little")))
+        n_words = (bits + 63) // 64
+        words = gen.integers(0, 2**63, size=(rounds, n_words), dtype=np.uint64)
+        words |= gen.integers(0, 2, size=(rounds, n_words), dtype=np.uint64) << np.uint64(63)
+        mask = words[0]
+        for row in words[1:]:
+            mask = mask & row
+        return int.from_bytes(mask.tobytes()[: bits // 8], "little")
+
+    def _filter(
+        self, key_name: str, grams: Iterable[str], salt: str, bits: int, hashes: int, context: bytes = b""
+    ) -> bytes:
         value = 0
         for gram in grams:
             value |= self._gram_mask(key_name, salt, gram, bits, hashes)
@@ -362,10 +418,7 @@ class RecordEncoder:
             permuted = np.packbits(unpacked[self._permutation(bits)], bitorder="little")
             value = int.from_bytes(permuted.tobytes(), "little")
         if cfg.flip_probability:
-            flips = self._random_bits(bits)
-            for _ in range(int(-math.log2(cfg.flip_probability)) - 1):
-                flips &= self._random_bits(bits)
-            value ^= flips
+            value ^= self._noise(key_name.encode() + b"|" + context, bits)
         return value.to_bytes(bits // 8, "little")
 
     # -- public
@@ -373,23 +426,32 @@ class RecordEncoder:
     def encode(self, record: PersonRecord) -> RecordEncoding:
         """Normalise and encode one record."""
         cfg = self.config
-        first = normalise_name_tokens(record.first_name)
+        first = canonical_given_names(normalise_name_tokens(record.first_name))
         last = normalise_name_tokens(record.last_name)
-        birth = parse_birth_date(record.birth_date)
+        birth = year_only_default(parse_birth_date(record.birth_date))
         gender = normalise_gender(record.gender)
         nationality = normalise_nationality(record.nationality)
         salt = str(birth.year) if (cfg.salt == "birth_year" and birth is not None) else ""
         if cfg.salt == "birth_year" and birth is None:
             salt = "?"
+        all_tokens = first + last
+        # The noise of every filter depends on the whole normalised record: identical
+        # records (repeated signals of one person) carry identical noise.
+        context = _content(first, last, birth, gender, nationality)
+        # First and last name share one key, so the crossed comparison (first against
+        # last) measures real similarity when the name order is swapped.
         first_f = (
-            self._filter("first", _name_grams(first), salt, cfg.name_bits, cfg.name_hashes) if first else None
+            self._filter("name", _name_grams(first), salt, cfg.name_bits, cfg.name_hashes, b"first|" + context)
+            if first
+            else None
         )
         last_f = (
-            self._filter("last", _name_grams(last), salt, cfg.name_bits, cfg.name_hashes) if last else None
+            self._filter("name", _name_grams(last), salt, cfg.name_bits, cfg.name_hashes, b"last|" + context)
+            if last
+            else None
         )
-        all_tokens = first + last
         full_f = (
-            self._filter("full", _full_grams(all_tokens), salt, cfg.full_bits, cfg.full_hashes)
+            self._filter("full", _full_grams(all_tokens), salt, cfg.full_bits, cfg.full_hashes, context)
             if all_tokens
             else None
         )
@@ -404,7 +466,9 @@ class RecordEncoder:
                 grams: set[str] = set()
                 for t in tokens:
                     grams.update(_bigrams(t))
-                extra[name] = self._filter("extra:" + name, grams, salt, cfg.extra_bits, cfg.extra_hashes)
+                extra[name] = self._filter(
+                    "extra:" + name, grams, salt, cfg.extra_bits, cfg.extra_hashes, context
+                )
         return RecordEncoding(
             record_id=str(record.record_id),
             scheme=cfg.scheme,
@@ -418,6 +482,7 @@ class RecordEncoder:
             exact=self._exact(all_tokens, birth, gender, nationality),
             blocking=self._blocking_keys(first, last, birth, extra_values),
             extra=extra,
+            name_key=self._token("block", "name-frequency", salt, *sorted(all_tokens)) if all_tokens else None,
         )
 
     def encode_many(self, records: Iterable[PersonRecord]) -> list[RecordEncoding]:

@@ -159,6 +159,8 @@ class EvaluationResult:
     match_seconds: float
     best_threshold: float
     best_f1: float
+    #: Cluster metrics (:func:`cluster_metrics`) for single-source deduplication.
+    clusters: dict[str, float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable dict."""
@@ -234,13 +236,14 @@ def evaluate(
         cluster_precision=m_cluster["precision"],
         cluster_recall=m_cluster["recall"],
         cluster_f1=m_cluster["f1"],
-        thresholds={"same": thresholds.same, "review": thresholds.review},
+        thresholds={"same": thresholds.same, "review": thresholds.review, "support": thresholds.support},
         scheme=batch.scheme,
         fitted=fit,
         encode_seconds=t1 - t0,
         match_seconds=t2 - t1,
         best_threshold=best_t,
         best_f1=best_f1,
+        clusters=None if groups is not None else cluster_metrics(roots.tolist(), dataset.entity_ids),
     )
 
 
@@ -276,3 +279,93 @@ def _link_two_sources(
     same = scored.probability >= thresholds.same
     roots = cluster_roots(len(batch), scored.i[same], scored.j[same])
     return DedupResult(batch.ids, roots, scored, thresholds)
+
+
+def cluster_metrics(predicted: Sequence[Any], truth: Sequence[Any]) -> dict[str, float]:
+    """Accuracy of a clustering against true entity labels (one label per record, any type).
+
+    * pairwise precision/recall/F1 of the pairs the clusters imply,
+    * B-cubed precision/recall/F1 (per record: share of its cluster that is the same
+      person, share of its person that is in its cluster),
+    * numbers of clusters and persons, the largest cluster and the largest true person,
+      and how many different persons the largest cluster holds.
+    """
+    if len(predicted) != len(truth):
+        raise ValueError("predicted and true labels differ in length")
+    n = len(truth)
+    if n == 0:
+        raise ValueError("no records")
+    _, p = np.unique(np.asarray([str(x) for x in predicted]), return_inverse=True)
+    _, t = np.unique(np.asarray([str(x) for x in truth]), return_inverse=True)
+    cell = p.astype(np.int64) * (int(np.max(t)) + 1) + t
+    _, cell_inv, cell_n = np.unique(cell, return_inverse=True, return_counts=True)
+    p_size = np.bincount(p)
+    t_size = np.bincount(t)
+
+    def pairs(x: npt.NDArray[np.int64]) -> int:
+        return int((x * (x - 1) // 2).sum())
+
+    tp, pred_pairs, true_pairs = pairs(cell_n), pairs(p_size), pairs(t_size)
+    precision = tp / pred_pairs if pred_pairs else 1.0
+    recall = tp / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    overlap = cell_n[cell_inv]
+    b_p = float((overlap / p_size[p]).mean())
+    b_r = float((overlap / t_size[t]).mean())
+    b_f1 = 2 * b_p * b_r / (b_p + b_r) if b_p + b_r else 0.0
+    biggest = int(np.argmax(p_size))
+    return {
+        "pairwise_precision": precision,
+        "pairwise_recall": recall,
+        "pairwise_f1": f1,
+        "bcubed_precision": b_p,
+        "bcubed_recall": b_r,
+        "bcubed_f1": b_f1,
+        "clusters": len(p_size),
+        "persons": len(t_size),
+        "largest_cluster": int(np.max(p_size)),
+        "largest_person": int(np.max(t_size)),
+        "largest_cluster_persons": len(np.unique(t[p == biggest])),
+    }
+
+
+def variant_metrics(
+    predicted: Sequence[Any], truth: Sequence[Any], variant_types: Sequence[str]
+) -> dict[str, dict[str, float]]:
+    """Pairwise precision/recall/F1 of the clusters per variant type: the pairs (true or
+    predicted) that involve at least one record of that type."""
+    n = len(truth)
+    _, p = np.unique(np.asarray([str(x) for x in predicted]), return_inverse=True)
+    _, t = np.unique(np.asarray([str(x) for x in truth]), return_inverse=True)
+
+    def pairs(labels: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        order = np.argsort(labels, kind="stable")
+        sorted_labels = labels[order]
+        starts = np.flatnonzero(np.concatenate(([True], sorted_labels[1:] != sorted_labels[:-1])))
+        sizes = np.diff(np.append(starts, n))
+        left: list[int] = []
+        right: list[int] = []
+        for s, size in zip(starts.tolist(), sizes.tolist(), strict=True):
+            members = order[s : s + size].tolist()
+            for x in range(size):
+                for y in range(x + 1, size):
+                    left.append(members[x])
+                    right.append(members[y])
+        return np.array(left, dtype=np.int64), np.array(right, dtype=np.int64)
+
+    pi, pj = pairs(p)
+    ti, tj = pairs(t)
+    pred_codes = np.minimum(pi, pj) * n + np.maximum(pi, pj)
+    true_codes = np.minimum(ti, tj) * n + np.maximum(ti, tj)
+    kinds = np.asarray(variant_types)
+    out: dict[str, dict[str, float]] = {}
+    for kind in sorted(set(variant_types)):
+        is_kind = kinds == kind
+        pred_sel = pred_codes[is_kind[pi] | is_kind[pj]]
+        true_sel = true_codes[is_kind[ti] | is_kind[tj]]
+        tp = int(np.isin(pred_sel, true_sel).sum())
+        precision = tp / len(pred_sel) if len(pred_sel) else 1.0
+        recall = tp / len(true_sel) if len(true_sel) else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[kind] = {"precision": precision, "recall": recall, "f1": f1, "true_pairs": len(true_sel)}
+    return out

@@ -10,13 +10,19 @@ links, human decisions and clusters in memory and accepts new records one by one
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from vangnet.linkage.clustering import ConstrainedUnionFind, DecisionConflictError, cluster_roots
+from vangnet.linkage.clustering import (
+    ConstrainedUnionFind,
+    DecisionConflictError,
+    Signature,
+    cluster_roots,
+    merge_if_supported,
+)
 from vangnet.linkage.encoding import IncompatibleEncodingError, RecordEncoding
 from vangnet.linkage.matching import (
     BlockingStats,
@@ -143,12 +149,28 @@ def _replay(
     auto_i: np.ndarray,
     auto_j: np.ndarray,
     auto_p: np.ndarray,
+    pair_p: dict[tuple[int, int], float],
+    signatures: Mapping[int, Signature] | list[Signature],
+    support: float,
+    progress: Callable[[int, int], None] | None = None,
 ) -> None:
+    """Human ``same`` links first (must-links), then automatic links in canonical order,
+    each merging only when the two clusters support it."""
     for a, b in human_same:
         if uf.find(a) != uf.find(b) and uf.union(a, b) is None:
             raise DecisionConflictError("a 'same' decision joins records decided 'different'")
-    for k in _canonical_order(auto_i, auto_j, auto_p).tolist():
-        uf.union(int(auto_i[k]), int(auto_j[k]))
+    order = _canonical_order(auto_i, auto_j, auto_p).tolist()
+    ii, jj = auto_i.tolist(), auto_j.tolist()
+    total = len(order)
+    for step, k in enumerate(order):
+        merge_if_supported(uf, ii[k], jj[k], pair_p, signatures, support)
+        if progress is not None and step % 100_000 == 0:
+            progress(step, total)
+
+
+def _pair_table(i: np.ndarray, j: np.ndarray, p: np.ndarray) -> dict[tuple[int, int], float]:
+    lo, hi = np.minimum(i, j).tolist(), np.maximum(i, j).tolist()
+    return dict(zip(zip(lo, hi, strict=True), p.tolist(), strict=True))
 
 
 def deduplicate(
@@ -160,36 +182,63 @@ def deduplicate(
     fit: bool = False,
     max_block_size: int = 1000,
     workers: int = 1,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DedupResult:
     """Cluster encodings into persons (blocking + comparison + scoring + union-find).
 
-    Human ``decisions`` override scores.  Without decisions the clustering is the
-    connected components of the ``same`` links; either way each cluster is named by its
-    oldest (first in input order) member.
+    Human ``decisions`` override scores (``same`` = must-link, ``different`` =
+    cannot-link).  ``same`` links merge clusters only with enough support from the
+    whole clusters and no hard conflict (:func:`~vangnet.linkage.clustering.merge_if_supported`);
+    each cluster is named by its oldest (first in input order) member.  ``progress(done,
+    total)`` is called now and then while clustering.
     """
     batch = encodings if isinstance(encodings, EncodedBatch) else EncodedBatch.from_encodings(encodings)
     thresholds = thresholds or Thresholds()
     scored = score_pairs(batch, model=model, fit=fit, max_block_size=max_block_size, workers=workers)
     same = scored.probability >= thresholds.same
+    kept = scored.probability >= thresholds.review
     n = len(batch)
-    if not decisions:
-        roots = cluster_roots(n, scored.i[same], scored.j[same])
-    else:
-        pos = {rid: k for k, rid in enumerate(batch.ids)}
-        uf = ConstrainedUnionFind(n)
-        human_same = []
+    pos = {rid: k for k, rid in enumerate(batch.ids)}
+    uf = ConstrainedUnionFind(n)
+    human_same = []
+    for d in decisions:
+        try:
+            a, b = pos[d.a], pos[d.b]
+        except KeyError as exc:
+            raise KeyError(f"decision about unknown record {exc.args[0]!r}") from None
+        if d.same:
+            human_same.append((a, b))
+        else:
+            uf.forbid(a, b)
+    si, sj, sp = scored.i[same], scored.j[same], scored.probability[same]
+    # Fast path, same result: a component of exactly two records joined by one 'same' link
+    # (and untouched by human decisions) merges unless the pair is a hard conflict, because
+    # the support of two singletons is the link's own probability (>= same >= support).
+    component = cluster_roots(n, si, sj)
+    size = np.bincount(component, minlength=n)
+    simple = size[component[si]] == 2
+    if decisions:
+        touched = np.zeros(n, dtype=bool)
         for d in decisions:
-            try:
-                a, b = pos[d.a], pos[d.b]
-            except KeyError as exc:
-                raise KeyError(f"decision about unknown record {exc.args[0]!r}") from None
-            if d.same:
-                human_same.append((a, b))
-            else:
-                uf.forbid(a, b)
-        _replay(uf, human_same, scored.i[same], scored.j[same], scored.probability[same])
-        roots = uf.roots()
-    return DedupResult(batch.ids, roots, scored, thresholds)
+            touched[pos[d.a]] = touched[pos[d.b]] = True
+        simple &= ~touched[si] & ~touched[sj]
+    ok = simple & ~batch.hard_conflicts(si, sj)
+    for a, b in zip(si[ok].tolist(), sj[ok].tolist(), strict=True):
+        uf.union(a, b)
+    rest = ~simple
+    pair_p = _pair_table(scored.i[kept], scored.j[kept], scored.probability[kept])
+    _replay(
+        uf,
+        human_same,
+        si[rest],
+        sj[rest],
+        sp[rest],
+        pair_p,
+        batch.signatures(np.concatenate([si[rest], sj[rest], [x for pair in human_same for x in pair]])),
+        thresholds.support,
+        progress,
+    )
+    return DedupResult(batch.ids, uf.roots(), scored, thresholds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +253,21 @@ class AddResult:
     cluster_id: str
     links: tuple[Link, ...] = ()
     changed: dict[str, str] = field(default_factory=dict)
+
+
+def _signature(encoding: RecordEncoding) -> Signature:
+    def tok(value: bytes | None) -> int:
+        return 0 if value is None else int.from_bytes(value[:8], "little")
+
+    b = encoding.birth
+    return (
+        tok(b.get("ymd")),
+        tok(b.get("ym")),
+        tok(b.get("md")),
+        tok(b.get("yd")),
+        tok(b.get("swap")),
+        tok(encoding.gender),
+    )
 
 
 class LinkageIndex:
@@ -231,6 +295,10 @@ class LinkageIndex:
         self._links: dict[tuple[int, int], Link] = {}  # 'same' and 'review' links
         self._human: dict[tuple[int, int], bool] = {}
         self._adj: dict[int, set[int]] = {}
+        self._pair_p: dict[tuple[int, int], float] = {}  # every link >= review
+        self._signatures: list[Signature] = []
+        self._name_counts: list[int] = []  # term-frequency count of each record on arrival
+        self._name_seen: dict[bytes, int] = {}
         self._scheme: tuple[str, str] | None = None
 
     # -- queries
@@ -308,6 +376,10 @@ class LinkageIndex:
         if not cands:
             return []
         batch = EncodedBatch.from_encodings([encoding, *(self._encodings[c] for c in cands)])
+        # Term-frequency counts as they were when each record arrived (as in the batch path).
+        batch.name_count = np.array(
+            [self._name_count_for(encoding), *(self._name_counts[c] for c in cands)], dtype=np.int64
+        )
         j = np.arange(1, len(cands) + 1)
         levels = compare_levels(batch, np.zeros(len(cands), dtype=np.intp), j)
         probs = self.model.for_fields(batch.field_names).probability(levels)
@@ -330,7 +402,11 @@ class LinkageIndex:
         if encoding.record_id in self._pos:
             raise ValueError(f"record {encoding.record_id!r} is already in the index")
         idx = self._uf.add()
+        self._name_counts.append(self._name_count_for(encoding))
+        if encoding.name_key is not None:
+            self._name_seen[encoding.name_key] = self._name_seen.get(encoding.name_key, 0) + 1
         self._encodings.append(encoding)
+        self._signatures.append(_signature(encoding))
         self._pos[encoding.record_id] = idx
         for key in encoding.blocking:
             self._postings.setdefault(key, []).append(idx)
@@ -358,21 +434,33 @@ class LinkageIndex:
         links = [link for link in self.score(encoding) if link.decision is not Decision.DIFFERENT]
         idx = self._register(encoding)
         changed: dict[str, str] = {}
-        for link in links:  # best first: the canonical order for one new record
+        for link in links:
             a = self._pos[link.a]
             self._links[(a, idx)] = link
+            self._pair_p[(a, idx)] = link.probability
+        for link in links:  # best first: the canonical order for one new record
             if link.decision is not Decision.SAME:
                 continue
+            a = self._pos[link.a]
             self._add_auto(a, idx, link.probability)
             ra, rb = self._uf.find(a), self._uf.find(idx)
             if ra == rb:
                 continue
             before = self._cluster_snapshot(self._uf.members[ra] + self._uf.members[rb])
-            if self._uf.union(a, idx) is not None:
+            if self._merge(a, idx) is not None:
                 changed.update(self._changes(before))
         changed[encoding.record_id] = ""
         changed = {rid: self.cluster_id(rid) for rid in changed}
         return AddResult(encoding.record_id, changed[encoding.record_id], tuple(links), changed)
+
+    def _name_count_for(self, encoding: RecordEncoding) -> int:
+        """Records so far with the same full name, this one included (0 = no name)."""
+        if encoding.name_key is None:
+            return 0
+        return self._name_seen.get(encoding.name_key, 0) + 1
+
+    def _merge(self, a: int, b: int) -> int | None:
+        return merge_if_supported(self._uf, a, b, self._pair_p, self._signatures, self.thresholds.support)
 
     def add_many(self, encodings: Iterable[RecordEncoding]) -> list[AddResult]:
         """Add records one after the other (same result as repeated :meth:`add`)."""
@@ -403,6 +491,7 @@ class LinkageIndex:
             a, b = int(scored.i[k]), int(scored.j[k])
             p = float(scored.probability[k])
             decision = th.classify(p)
+            index._pair_p[(a, b)] = p
             index._links[(a, b)] = Link(
                 batch.ids[a],
                 batch.ids[b],
@@ -417,6 +506,16 @@ class LinkageIndex:
             key = index._key(d.a, d.b)
             index._human[key] = d.same
         index._rebuild(range(len(encodings)))
+        return index
+
+    @classmethod
+    def for_lookup(cls, encodings: Sequence[RecordEncoding], *, model: MatchModel | None = None,
+                   thresholds: Thresholds | None = None) -> LinkageIndex:
+        """An index of stored encodings for :meth:`score` only (search); no linking is done."""
+        index = cls(model, thresholds)
+        for e in encodings:
+            index._check(e)
+            index._register(e)
         return index
 
     def _key(self, a_id: str, b_id: str) -> tuple[int, int]:
@@ -455,7 +554,7 @@ class LinkageIndex:
         ai = np.array([e[0] for e in edges], dtype=np.int64)
         aj = np.array([e[1] for e in edges], dtype=np.int64)
         ap = np.array([e[2] for e in edges], dtype=np.float64)
-        _replay(uf, human_same, ai, aj, ap)
+        _replay(uf, human_same, ai, aj, ap, self._pair_p, self._signatures, self.thresholds.support)
 
     def decide(self, a_id: str, b_id: str, same: bool) -> dict[str, str]:
         """Record a human decision on a pair and re-cluster the affected records.

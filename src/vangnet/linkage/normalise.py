@@ -40,6 +40,7 @@ from vangnet.linkage.countries import COUNTRIES, EXTRA_NAMES
 __all__ = [
     "PARTICLES",
     "BirthDate",
+    "canonical_given_names",
     "fold_text",
     "normalise_gender",
     "normalise_name_tokens",
@@ -47,6 +48,7 @@ __all__ = [
     "parse_birth_date",
     "phonetic_key",
     "transliterate",
+    "year_only_default",
 ]
 
 # --------------------------------------------------------------------------- text folding
@@ -188,6 +190,44 @@ def normalise_name_tokens(name: str | None) -> tuple[str, ...]:
     return tuple(kept) if kept else tuple(joined)
 
 
+# Nicknames and short forms -> the full given name (normalised spelling).  Only forms that
+# are not themselves common full names elsewhere (so no "Jan", "Ana" or "Alex").
+_NICKNAMES: dict[str, str] = {
+    # Dutch
+    "hans": "johannes", "joop": "johannes", "henk": "hendrik", "wim": "willem", "piet": "pieter",
+    "kees": "cornelis", "cor": "cornelis", "mien": "wilhelmina", "bep": "elisabeth", "lies": "elisabeth",
+    "klaas": "nicolaas", "joke": "johanna", "jos": "josephus", "sjaak": "jacobus", "gert": "gerardus",
+    # Polish
+    "kasia": "katarzyna", "gosia": "malgorzata", "ola": "aleksandra", "krzysiek": "krzysztof",
+    "wojtek": "wojciech", "grzesiek": "grzegorz", "tomek": "tomasz", "kuba": "jakub", "basia": "barbara",
+    "asia": "joanna", "marysia": "maria", "zosia": "zofia", "madzia": "magdalena", "bartek": "bartlomiej",
+    # Ukrainian / Russian / Bulgarian
+    "sasha": "oleksandr", "sashko": "oleksandr", "sasa": "oleksandr", "volodya": "volodymyr",
+    "kolya": "mykola", "dima": "dmytro", "katya": "kateryna", "nastya": "anastasiia", "tanya": "tetiana",
+    "natasha": "nataliia", "lesha": "oleksii", "misha": "mykhailo", "petya": "petro", "vanya": "ivan",
+    "seryozha": "serhii", "yura": "yurii", "lena": "olena", "sveta": "svitlana", "ira": "iryna",
+    "gosho": "georgi", "mitko": "dimitar", "ico": "hristo", "pesho": "petar", "tosho": "todor",
+    # Portuguese / Brazilian, Romanian, Hungarian
+    "ze": "jose", "chico": "francisco", "toninho": "antonio", "chica": "francisca", "zeca": "jose",
+    "costel": "constantin", "costi": "constantin", "gigi": "gheorghe", "ionel": "ion", "nelu": "ion",
+    "erzsi": "erzsebet", "zsoka": "erzsebet", "pista": "istvan", "joska": "jozsef", "kati": "katalin",
+    "jancsi": "janos", "laci": "laszlo", "sanyi": "sandor", "feri": "ferenc",
+    # Nigerian (Yoruba and Igbo short forms)
+    "seun": "oluwaseun", "seyi": "oluwaseyi", "tunde": "babatunde", "segun": "oluwasegun",
+    "bunmi": "oluwabunmi", "tope": "temitope", "emeka": "chukwuemeka", "uche": "uchenna",
+    "nkem": "nkemdirim", "kemi": "oluwakemi", "dayo": "oladayo", "femi": "olufemi", "tosin": "oluwatosin",
+    # Arabic and Eritrean/Ethiopian short forms
+    "hamid": "mohammed", "moe": "mohammed", "kader": "abdelkader", "abed": "abdulrahman",
+    "tesfa": "tesfamariam", "medhin": "gebremedhin",
+}  # fmt: skip
+
+
+def canonical_given_names(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Replace known nicknames and short forms in normalised given-name tokens by the
+    full name (``Kasia`` -> ``katarzyna``, ``Seun`` -> ``oluwaseun``, ``Zé`` -> ``jose``)."""
+    return tuple(_NICKNAMES.get(t, t) for t in tokens)
+
+
 _PHONETIC_RULES: tuple[tuple[str, str], ...] = (
     ("tsch", "c"),
     ("shch", "s"),
@@ -279,6 +319,19 @@ class BirthDate:
         if self.day is not None:
             out += f"-{self.day:02d}"
         return out
+
+
+#: (month, day) pairs that registrations use when only the year is known.
+DEFAULT_DAYS = frozenset({(1, 1), (7, 1)})
+
+
+def year_only_default(birth: BirthDate | None) -> BirthDate | None:
+    """Treat 1 January and 1 July as "year only": they are the usual fill-ins for an
+    unknown day and month (asylum and municipal registrations), so as exact dates they
+    would be false evidence for and against a match."""
+    if birth is not None and birth.day is not None and (birth.month, birth.day) in DEFAULT_DAYS:
+        return BirthDate(birth.year)
+    return birth
 
 
 _UNKNOWN = frozenset({"", "?", "-", "unknown", "onbekend", "nvt", "n/a", "none", "null", "nan"})

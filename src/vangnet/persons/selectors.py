@@ -6,13 +6,48 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from vangnet.cases.models import Case
 from vangnet.persons.models import MatchDecision, PossibleMatch, SignalEncoding
 from vangnet.signals.models import Signal
 
-FIELD_LABELS = {"first": "given names", "last": "family name", "birth": "date of birth", "gender": "gender",
-                "nationality": "nationality"}
+FIELD_LABELS = {"prior": _("Starting point"), "first": _("Given names"), "last": _("Family name"),
+                "birth": _("Date of birth"), "gender": _("Sex"), "nationality": _("Nationality"),
+                "frequency": _("How common the name is")}
+# The comparison levels of vangnet.linkage.matching.LEVEL_LABELS, in the reader's language.
+LEVEL_TEXT = {
+    "starting odds": _("chance that two signals that look alike are one person"),
+    "missing": _("not known on one side"),
+    "different": _("different"), "some similarity": _("a little alike"), "similar": _("alike"),
+    "close": _("much alike"), "very close": _("almost the same"), "same or nearly the same": _("the same"),
+    "same year only (other parts differ)": _("only the year is the same"),
+    "same year (one date is year-only)": _("same year (one signal has only the year)"),
+    "same year and month": _("same year and month"),
+    "two of day, month and year (or day and month swapped)": _("two of day, month and year are the same, or day "
+                                                               "and month are swapped"),
+    "same date": _("same date"), "same": _("the same"),
+    "rare name": _("rare name"), "fairly rare name": _("fairly rare name"), "common name": _("common name"),
+    "very common name": _("very common name"),
+}
+
+
+def waterfall_rows(evidence: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of the evidence waterfall for the review page: field, what was found, weight, running total.
+    Also reads the older format (``{field: weight}``)."""
+    steps = evidence.get("steps") if isinstance(evidence, dict) else None
+    if steps is None:
+        steps = [{"field": k, "label": "", "weight": v} for k, v in (evidence or {}).items()]
+    rows, running = [], 0.0
+    for step in steps:
+        running += float(step["weight"])
+        label = step.get("label", "")
+        found = (_("not used: the names are not the same") if step["field"] == "frequency" and label == "missing"
+                 else LEVEL_TEXT.get(label, label))
+        rows.append({"name": FIELD_LABELS.get(step["field"], step["field"]), "found": found,
+                     "weight": float(step["weight"]), "agrees": float(step["weight"]) > 0,
+                     "probability": 1.0 / (1.0 + 2.0 ** (-max(min(running, 60.0), -60.0)))})
+    return rows
 
 
 @dataclass
@@ -56,7 +91,7 @@ def review_queue() -> list[dict[str, Any]]:
             continue
         items.append({
             "match": m, "sides": [evidence[m.record_a], evidence[m.record_b]],
-            "fields": [{"name": FIELD_LABELS.get(k, k), "weight": v, "agrees": v > 0} for k, v in m.evidence.items()],
+            "fields": waterfall_rows(m.evidence),
         })
     return items
 
@@ -71,3 +106,41 @@ def cluster_sizes() -> dict[int, int]:
     for n in sizes:
         result[n] = result.get(n, 0) + 1
     return dict(sorted(result.items()))
+
+
+@dataclass
+class SearchHit:
+    case: Case
+    probability: float
+    signals: int
+
+
+def search_cases_by_person(user: Any, *, given_names: str, family_name: str, birth_date: Any,
+                           limit: int = 25) -> list[SearchHit]:
+    """Cases of a person found by name and date of birth through the same keyed encodings as the linkage:
+    the query is encoded in memory and scored against the stored encodings; nothing of the query is
+    stored, and no name is compared in the clear. Only cases the user may open are returned."""
+    from vangnet.cases.access import visible_cases
+    from vangnet.linkage import LinkageIndex, PersonRecord, RecordEncoding
+    from vangnet.persons import services
+
+    enc = services.encoder()
+    query = enc.encode(PersonRecord("query", given_names or None, family_name or None,
+                                    birth_date.isoformat() if birth_date else None))
+    rows = [r for r in SignalEncoding.objects.only("record_id", "encoding", "key_id").order_by("pk")
+            if r.key_id == enc.key_id]
+    index = LinkageIndex.for_lookup([RecordEncoding.from_json(r.encoding) for r in rows],
+                                    thresholds=services.thresholds())
+    review = services.thresholds().review
+    best: dict[str, float] = {}
+    for link in index.score(query):
+        if link.probability >= review:
+            best[link.a] = max(best.get(link.a, 0.0), link.probability)
+    by_case: dict[int, list[float]] = {}
+    for rid, case_id in SignalEncoding.objects.filter(record_id__in=best).values_list("record_id",
+                                                                                      "signal__case_id"):
+        by_case.setdefault(case_id, []).append(best[rid])
+    cases = visible_cases(user).filter(pk__in=by_case).select_related("municipality")
+    hits = [SearchHit(case, max(by_case[case.pk]), len(by_case[case.pk])) for case in cases]
+    hits.sort(key=lambda h: (-h.probability, h.case.reference))
+    return hits[:limit]

@@ -20,12 +20,18 @@ from vangnet.audit.services import log_processing
 from vangnet.cases.models import Case, CaseEvent
 from vangnet.cases.services import add_event
 from vangnet.linkage import HumanDecision, LinkageIndex, PersonRecord, RecordEncoder, RecordEncoding, Thresholds
+from vangnet.linkage.matching import waterfall
 from vangnet.persons.models import MatchDecision, PossibleMatch, SignalEncoding
 from vangnet.signals.models import Signal
 
 
-def encoder() -> RecordEncoder:
-    return RecordEncoder(settings.PSEUDONYMISATION_SECRET.encode("utf-8"))
+def encoder(secret: str | None = None) -> RecordEncoder:
+    return RecordEncoder((secret or settings.PSEUDONYMISATION_SECRET).encode("utf-8"))
+
+
+def thresholds() -> Thresholds:
+    return Thresholds(same=settings.LINKAGE_SAME_THRESHOLD, review=settings.LINKAGE_REVIEW_THRESHOLD,
+                      support=min(settings.LINKAGE_CLUSTER_SUPPORT, settings.LINKAGE_SAME_THRESHOLD))
 
 
 def record_id(signal: Signal) -> str:
@@ -57,21 +63,46 @@ def decisions_in_force() -> list[HumanDecision]:
     return [HumanDecision(a, b, same) for (a, b), same in latest.items() if same is not None]
 
 
-def build_index() -> tuple[LinkageIndex, list[SignalEncoding]]:
+def _is_current(row: SignalEncoding, enc: RecordEncoder) -> bool:
+    return row.key_id == enc.key_id and f'"scheme":"{enc.config.scheme}"' in row.encoding
+
+
+def reencode_stale(enc: RecordEncoder | None = None) -> int:
+    """Re-encode every encoding made under another secret or scheme from its signal (after a secret
+    rotation or an encoding upgrade); the record ids, and so the human decisions, stay."""
+    enc = enc or encoder()
+    count = 0
+    for row in SignalEncoding.objects.select_related("signal__case").order_by("pk"):
+        if not _is_current(row, enc):
+            encode_signal(row.signal, enc=enc)
+            count += 1
+    return count
+
+
+def build_index(enc: RecordEncoder | None = None) -> tuple[LinkageIndex, list[SignalEncoding]]:
+    enc = enc or encoder()
     rows = list(SignalEncoding.objects.order_by("pk"))
-    key_id = encoder().key_id
-    current = [r for r in rows if r.key_id == key_id]
+    current = [r for r in rows if _is_current(r, enc)]
     encodings = [RecordEncoding.from_json(r.encoding) for r in current]
     known = {r.record_id for r in current}
     decisions = [d for d in decisions_in_force() if d.a in known and d.b in known]
-    thresholds = Thresholds(same=settings.LINKAGE_SAME_THRESHOLD, review=settings.LINKAGE_REVIEW_THRESHOLD)
-    return LinkageIndex.build(encodings, decisions, thresholds=thresholds), current
+    return LinkageIndex.build(encodings, decisions, thresholds=thresholds()), current
+
+
+def evidence_for(index: LinkageIndex, link: Any) -> dict[str, Any]:
+    """The per-field evidence waterfall of a link, without values: prior, one step per field, total."""
+    steps, total, probability = waterfall(index.model.for_fields(link.fields), link.levels)
+    return {"steps": [{"field": s.field, "level": s.level, "label": s.label, "weight": round(s.weight, 2)}
+                      for s in steps],
+            "total": round(total, 2), "probability": round(probability, 4)}
 
 
 @transaction.atomic
-def relink() -> dict[str, int]:
+def relink(enc: RecordEncoder | None = None) -> dict[str, int]:
     """Recompute clusters, persons' keys on cases and the review queue from all encodings."""
-    index, rows = build_index()
+    enc = enc or encoder()
+    reencoded = reencode_stale(enc)
+    index, rows = build_index(enc)
     changed = 0
     for row in rows:
         cluster = index.cluster_id(row.record_id)
@@ -88,11 +119,41 @@ def relink() -> dict[str, int]:
     PossibleMatch.objects.all().delete()
     PossibleMatch.objects.bulk_create([
         PossibleMatch(record_a=link.a, record_b=link.b, probability=link.probability,
-                      evidence={k: round(v, 2) for k, v in index.explain(link).items()})
+                      evidence=evidence_for(index, link))
         for link in index.review_queue()
     ])
     return {"encodings": len(rows), "clusters": len(index.clusters()), "changed": changed,
-            "review": PossibleMatch.objects.count()}
+            "review": PossibleMatch.objects.count(), "reencoded": reencoded}
+
+
+def partition() -> set[frozenset[str]]:
+    """The current clusters as sets of record ids (for comparing before and after a rotation)."""
+    groups: dict[str, set[str]] = {}
+    for rid, cluster in SignalEncoding.objects.values_list("record_id", "cluster_id"):
+        groups.setdefault(cluster, set()).add(rid)
+    return {frozenset(g) for g in groups.values()}
+
+
+@transaction.atomic
+def rotate_secret(new_secret: str) -> dict[str, int]:
+    """Re-encode every signal under ``new_secret`` and re-cluster with it; human decisions are kept
+    (they refer to record ids). Returns counts, including how many records changed cluster."""
+    if len(new_secret.encode("utf-8")) < 16:
+        raise ValueError("The new pseudonymisation secret must be at least 16 bytes")
+    if new_secret == settings.PSEUDONYMISATION_SECRET:
+        raise ValueError("The new pseudonymisation secret equals the current one")
+    if new_secret in settings.ENCRYPTION_KEYS:
+        raise ValueError("The pseudonymisation secret must differ from every encryption key")
+    new = encoder(new_secret)
+    before = partition()
+    list(SignalEncoding.objects.select_for_update().values_list("pk", flat=True))  # lock during the rotation
+    reencoded = reencode_stale(new)
+    result = relink(new)
+    after = partition()
+    moved = sum(len(g) for g in after - before)
+    log_processing("record_linkage_pseudonymisation", Action.UPDATE, fields=["encoding", "key_id"],
+                   changes={"key_id": {"old": encoder().key_id, "new": new.key_id}})
+    return {"reencoded": reencoded, "clusters": result["clusters"], "records_in_changed_clusters": moved}
 
 
 def link_signal(signal_id: int) -> None:

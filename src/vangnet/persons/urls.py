@@ -6,4 +6,5 @@ app_name = "persons"
 urlpatterns = [
     path("review/", views.review_queue, name="review"),
     path("review/decide/", views.decide, name="decide"),
+    path("search/", views.search, name="search"),
 ]

@@ -48,3 +48,26 @@ def decide(request: HttpRequest) -> HttpResponse:
         raise Http404 from None
     messages.success(request, _("Your decision is saved. The counts of persons are updated."))
     return redirect("persons:review")
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Find the cases of a person by name and date of birth (POST only, so no name ends up in a URL or log)."""
+    from vangnet.cases.access import CASE_ROLES
+    from vangnet.persons.forms import PersonSearchForm
+
+    if request.user.role not in CASE_ROLES | {Role.NATIONAL_COORDINATOR}:
+        raise Http404
+    hits = None
+    form = PersonSearchForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        hits = selectors.search_cases_by_person(
+            request.user, given_names=form.cleaned_data["given_names"],
+            family_name=form.cleaned_data["family_name"], birth_date=form.cleaned_data["birth_date"])
+        log_processing("record_linkage_pseudonymisation", Action.READ,
+                       fields=["given_names", "family_name", "birth_date"],
+                       changes={"search": {"old": None, "new": f"{len(hits)} cases"}})
+        for hit in hits:
+            log_processing("record_linkage_pseudonymisation", Action.READ, subject=hit.case,
+                           fields=["person_key", "status"])
+    return render(request, "persons/search.html", {"form": form, "hits": hits})
