@@ -99,6 +99,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "vangnet.core.hostile.HostileInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -260,3 +261,10 @@ PLACEMENT_HOLD_HOURS = {
     "urgent": env_int("VANGNET_PLACEMENT_HOLD_HOURS_URGENT", 24),
     "regular": env_int("VANGNET_PLACEMENT_HOLD_HOURS_REGULAR", 72),
 }
+
+# --- security hardening (issue 17: hostile input, login, headers, tamper-evident log) -----------
+
+#: Bodies above this many bytes are refused with 413 (Django's own limit, applied before any view).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("VANGNET_MAX_BODY_BYTES", 2_621_440)
+#: JSON nested deeper than this is refused with 400 before it is parsed.
+VANGNET_MAX_JSON_DEPTH = env_int("VANGNET_MAX_JSON_DEPTH", 32)

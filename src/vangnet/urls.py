@@ -1,5 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from vangnet.api.views import not_found as api_not_found
 
 urlpatterns = [
     path("", include("vangnet.web.urls")),
@@ -16,6 +18,7 @@ urlpatterns = [
     path("figures/", include("vangnet.statistics.urls")),
     path("info/", include("vangnet.infopoint.urls")),
     path("api/v1/", include("vangnet.api.urls")),
+    re_path(r"^api/", api_not_found),
 ]
 
 handler404 = "vangnet.web.views.not_found"

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from vangnet.api import views
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("handovers/<uuid:public_id>", views.HandoverItem.as_view(), name="handover"),
     path("handovers/<uuid:public_id>/accept", views.HandoverAccept.as_view(), name="handover-accept"),
     path("handovers/<uuid:public_id>/decline", views.HandoverDecline.as_view(), name="handover-decline"),
+    # Anything else under the API (a malformed id, an unknown path) is a problem, never an HTML page.
+    re_path(r"^.*$", views.not_found, name="not-found"),
 ]
