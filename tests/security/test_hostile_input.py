@@ -151,3 +151,30 @@ def test_unknown_status_filter_is_a_400_problem(client, cast, api_key):
     assert response.status_code == 400
     assert client.get("/api/v1/handovers?status=requested",
                       HTTP_AUTHORIZATION=f"Token {api_key}").status_code == 200
+
+
+@pytest.mark.parametrize("text", ["Ana\u202eset", "a\x01b", "x\u2066y\u2069", "zero\u200bwidth", "\ufeffBOM"])
+def test_invisible_and_direction_characters_are_refused_in_api_names_and_text(client, cast, api_key, text):
+    from tests.api.test_api_signals import BODY
+
+    for body in ({**BODY, "account": text}, {**BODY, "person": {**BODY["person"], "family_name": text}}):
+        response = client.post("/api/v1/signals", data=json.dumps(body), content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Token {api_key}", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()))
+        assert response.status_code == 400, response.content
+        assert response.json()["errors"][0]["field"] in ("account", "person.family_name")
+
+
+@pytest.mark.parametrize("text", ["Zoë O'Brien-Ñúñez", "نوشتن\u200cها", "multi\nline\ttext", "👩\u200d👩\u200d👧"])
+def test_real_names_and_scripts_still_pass(text):
+    from vangnet.core.text import has_invisible, plain_text
+
+    plain_text(text)
+    assert not has_invisible(text)
+
+
+def test_invisible_characters_are_refused_in_web_forms():
+    from vangnet.sharing.forms import DeclineForm
+
+    form = DeclineForm(data={"reason": "Geen plek\u202e"})
+    assert not form.is_valid()
+    assert "reason" in form.errors

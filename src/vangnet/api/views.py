@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
@@ -201,6 +202,7 @@ def _unknown_choices(request: Request, allowed: dict[str, list[str]]) -> Respons
     return None
 
 
+@csrf_exempt
 def not_found(request: Any, *args: Any, **kwargs: Any) -> Any:
     """Every unknown path under /api/ (also a malformed id): a 404 problem, not an HTML page."""
     from django.http import JsonResponse

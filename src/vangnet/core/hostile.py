@@ -39,7 +39,7 @@ def refusal(request: HttpRequest, status: int, slug: str, title: str, detail: st
         return JsonResponse(body, status=status, content_type="application/problem+json")
     try:
         html = loader.get_template("core/refused.html").render({"title": title, "detail": detail})
-    except Exception:  # the page must never fail itself  # noqa: BLE001
+    except Exception:  # the page must never fail itself
         html = f"<h1>{status}</h1>"
     return HttpResponse(html, status=status)
 
@@ -106,7 +106,7 @@ class HostileInputMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
             language = "en" if _is_api(request) else translation.get_language_from_request(request)
-        except Exception:  # noqa: BLE001  (a hostile cookie or header must not stop the refusal)
+        except Exception:
             language = settings.LANGUAGE_CODE
         with translation.override(language):
             refused = self.check(request)
