@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include("vangnet.accounts.urls")),
     path("signals/", include("vangnet.signals.urls")),
     path("cases/", include("vangnet.cases.urls")),
     path("log/", include("vangnet.audit.urls")),

@@ -172,3 +172,45 @@ class ProcessingLogEntry(models.Model):
 
 class AppendOnlyError(Exception):
     pass
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOCKED_OUT = "locked_out", _("Login locked")
+    LOCK_LIFTED = "lock_lifted", _("Login lock lifted")
+    CASE_ACCESS_REFUSED = "case_access_refused", _("Case access refused")
+    TOKEN_ISSUED = "token_issued", _("API token issued")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    MFA_CHANGED = "mfa_changed", _("Two-step verification changed")
+    SESSION_EXPIRED = "session_expired", _("Session ended after inactivity")
+
+
+#: The kinds that count towards the alert threshold (VANGNET_SECURITY_ALERT_THRESHOLD).
+ALERTING_KINDS = (SecurityEventKind.LOGIN_FAILED, SecurityEventKind.LOCKED_OUT,
+                  SecurityEventKind.CASE_ACCESS_REFUSED)
+
+
+class SecurityEvent(models.Model):
+    """One security-relevant event (failed login, lockout, refused access, token or MFA change).
+
+    Kept apart from the processing log: these are about the system's defence, not about processing a
+    person's data; they hold at most a username and an address, never case contents.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=SecurityEventKind.choices, db_index=True)
+    username = models.CharField(_("username"), max_length=150, blank=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+", db_constraint=False)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        indexes = [models.Index(fields=["kind", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"

@@ -24,6 +24,7 @@ NAVIGATION = [
     ("sharing:policies", _("Sharing rules"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
     ("triage:rules", _("Triage rules"), {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}),
     ("audit:register", _("Register of processing activities"), None),
+    ("audit:security", _("Security"), {Role.FUNCTIONAL_ADMIN}),
 ]
 
 
