@@ -35,7 +35,7 @@ def good_env() -> dict[str, str]:
 
 
 def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command, env=env, cwd=settings.REPO_DIR, capture_output=True, text=True, timeout=60,
+    return subprocess.run(command, env=env, cwd=settings.REPO_DIR, capture_output=True, text=True, timeout=60,  # noqa: S603
                           check=False)
 
 
