@@ -351,3 +351,8 @@ VANGNET_PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=(), interest-cohort=(), browsing-topics=()"
 )
+
+#: Every this many processing log entries an anchor of the hash chain is stored (0: only by command).
+PROCESSING_LOG_ANCHOR_EVERY = env_int("VANGNET_PROCESSING_LOG_ANCHOR_EVERY", 1000)
+#: Where ``manage.py anchor_processing_log`` appends anchors outside the database (empty: print only).
+PROCESSING_LOG_ANCHOR_FILE = env_str("VANGNET_PROCESSING_LOG_ANCHOR_FILE", "")

@@ -150,9 +150,16 @@ class ProcessingLogEntry(models.Model):
         default=dict, blank=True,
         help_text=_("Old and new values of non-identifying fields; identifying fields show only that they changed"),
     )
+    #: The hash chain (vangnet.audit.chain): position, the previous entry's hash, and this entry's HMAC.
+    #: (Nullable and a partial unique index, so adding them never rebuilds the table and its triggers.)
+    seq = models.BigIntegerField(null=True, editable=False)
+    prev_hash = models.CharField(max_length=64, null=True, editable=False)
+    entry_hash = models.CharField(max_length=64, null=True, editable=False)
 
     class Meta:
         ordering = ["-at"]
+        constraints = [models.UniqueConstraint(fields=["seq"], condition=models.Q(seq__isnull=False),
+                                               name="processing_log_one_entry_per_chain_position")]
         verbose_name = _("processing log entry")
         verbose_name_plural = _("processing log entries")
         indexes = [models.Index(fields=["organisation", "-at"]), models.Index(fields=["activity", "-at"])]
@@ -214,3 +221,33 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
+
+
+class ChainHead(models.Model):
+    """The single row holding the end of the processing log's hash chain; locked FOR UPDATE per append."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("processing log chain head")
+
+
+class ChainAnchor(models.Model):
+    """A periodic anchor: the chain's position and hash at a moment, MAC'd with the log key.
+
+    Anchors are also written out of the database (``manage.py anchor_processing_log``); an anchor that no
+    longer matches the chain shows that entries up to it were removed or changed, even at the tail.
+    """
+
+    seq = models.BigIntegerField()
+    entry_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=16, default="periodic")  # periodic | purge
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("processing log anchor")
+        constraints = [models.UniqueConstraint(fields=["seq", "kind"], name="one_anchor_per_position_and_kind")]
