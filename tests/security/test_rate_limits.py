@@ -56,7 +56,7 @@ def test_counters_are_exact_under_concurrent_workers():
             barrier.wait()
             for _ in range(per_thread):
                 ratelimit.hit("concurrency-test", limit=10_000, window_seconds=3600, increment=True)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
