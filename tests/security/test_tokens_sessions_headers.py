@@ -105,3 +105,12 @@ def test_personal_data_responses_are_not_stored_and_headers_are_set(client, cast
         assert "no-store" in response["Cache-Control"], url
     api = client.get("/api/v1/handovers")
     assert "no-store" in api["Cache-Control"]
+
+
+def test_hsts_is_sent_over_https_with_the_production_default(settings):
+    from django.test import Client
+
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    response = Client().get("/info/", secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
