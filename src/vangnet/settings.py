@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vangnet.audit.middleware.ProcessingContextMiddleware",
     "vangnet.core.security.SessionIdleTimeoutMiddleware",
+    "vangnet.accounts.middleware.MfaMiddleware",
     "vangnet.core.security.NoStoreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -356,3 +357,9 @@ VANGNET_PERMISSIONS_POLICY = (
 PROCESSING_LOG_ANCHOR_EVERY = env_int("VANGNET_PROCESSING_LOG_ANCHOR_EVERY", 1000)
 #: Where ``manage.py anchor_processing_log`` appends anchors outside the database (empty: print only).
 PROCESSING_LOG_ANCHOR_FILE = env_str("VANGNET_PROCESSING_LOG_ANCHOR_FILE", "")
+
+#: Two-step verification (TOTP) for every role. On by default in production, which refuses to start with it
+#: off; elsewhere users may enrol themselves and the pages show a banner that it is not required.
+VANGNET_MFA_REQUIRED = env_bool("VANGNET_MFA_REQUIRED", VANGNET_ENV == "production")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
+    "vangnet.accounts.context_processors.security")

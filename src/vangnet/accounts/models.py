@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vangnet.core.fields import EncryptedTextField
+
 
 class OrganisationType(models.TextChoices):
     POLICE = "police", _("Police")
@@ -141,3 +143,27 @@ class ApiToken(models.Model):
         if self.expires_at is not None and self.expires_at <= timezone.now():
             return "expired"
         return "active"
+
+
+class MfaDevice(models.Model):
+    """A TOTP authenticator (RFC 6238, 30 s, 6 digits, SHA-1 as authenticator apps expect) of one user.
+
+    The secret is encrypted at rest. ``last_step`` refuses the replay of a code already used.
+    """
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="mfa_device")
+    secret = EncryptedTextField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("two-step verification")
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code (only its hash is kept)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
