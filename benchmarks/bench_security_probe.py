@@ -373,7 +373,7 @@ def probe_headers_and_rest(c: dict[str, Any]) -> None:
     with override_settings(SECURE_HSTS_SECONDS=31_536_000, SECURE_SSL_REDIRECT=False):
         hsts = Client().get("/info/", secure=True).get("Strict-Transport-Security", "")
     client.force_login(c["users"]["probe_coordinator"])
-    private = [client.get(url).get("Cache-Control", "") for url in ("/", "/cases/", "/signals/mine/")]
+    private = [client.get(url).get("Cache-Control", "") for url in ("/", "/cases/", "/signals/")]
     api = Client().get("/api/v1/handovers", HTTP_AUTHORIZATION=f"Token {c['key']}").get("Cache-Control", "")
     ok = ("default-src 'self'" in public.get("Content-Security-Policy", "") and "max-age=31536000" in hsts
           and "camera=()" in public.get("Permissions-Policy", "") and all("no-store" in h for h in [*private, api]))

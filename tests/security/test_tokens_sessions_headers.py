@@ -100,7 +100,7 @@ def test_personal_data_responses_are_not_stored_and_headers_are_set(client, cast
     assert "unsafe-inline" not in public["Content-Security-Policy"]  # inline code only with the request's nonce
     assert "frame-ancestors 'none'" in public["Content-Security-Policy"]
     client.force_login(cast.coordinator)
-    for url in ("/", "/cases/", "/signals/mine/"):
+    for url in ("/", "/cases/", "/signals/"):
         response = client.get(url)
         assert "no-store" in response["Cache-Control"], url
     api = client.get("/api/v1/handovers")
