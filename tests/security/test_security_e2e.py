@@ -11,8 +11,8 @@ import pytest
 from axes.utils import reset
 from django.conf import settings as django_settings
 
-from tests.e2e.test_e2e_accessibility import _overflowing
 from tests.e2e.support import A11yAudit, has_horizontal_scroll, login, switch_language
+from tests.e2e.test_e2e_accessibility import _overflowing
 from vangnet.accounts import mfa
 from vangnet.accounts.models import ApiToken
 
