@@ -40,4 +40,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         url = reverse(name)
         active = request.path == url if name == "home" else request.path.startswith(url)
         items.append({"url": url, "label": label, "active": active})
+    longest = max((len(item["url"]) for item in items if item["active"]), default=0)
+    for item in items:  # only the most specific match is current (/log/security/ is not also /log/)
+        item["active"] = item["active"] and len(item["url"]) == longest
     return {"nav_items": items}
