@@ -11,7 +11,8 @@ from vangnet.core.text import PlainTextFormField
 
 
 class TokenForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
+                                          empty_label=_("Choose the organisation"))
     name = PlainTextFormField(label=_("Which system uses this token?"), max_length=100,
                               help_text=_("For example: the registration system of the police unit."))
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, initial=90)
