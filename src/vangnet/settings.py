@@ -8,6 +8,7 @@ See ``docs/settings.md`` for the full list.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -80,6 +81,11 @@ if PSEUDONYMISATION_SECRET_FILE:
 
         raise ImproperlyConfigured("VANGNET_PSEUDONYMISATION_SECRET_FILE: the secret must be at least 16 bytes")
 
+#: Key of the processing log's hash chain (HMAC-SHA256). Keep it apart from the database and from the other
+#: secrets: whoever can write the log table but lacks this key cannot forge a valid chain.
+DEV_PROCESSING_LOG_HMAC_KEY = "dev-only-processing-log-chain-key"
+PROCESSING_LOG_HMAC_KEY = env_str("VANGNET_PROCESSING_LOG_KEY", DEV_PROCESSING_LOG_HMAC_KEY)
+
 ALLOWED_HOSTS = env_list("VANGNET_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("VANGNET_CSRF_TRUSTED_ORIGINS", [])
 
@@ -96,6 +102,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_tasks_db",
+    "axes",
     # Vangnet, one app per capability
     "vangnet.core",
     "vangnet.regions",
@@ -121,6 +128,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "vangnet.core.hostile.HostileInputMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -131,6 +139,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vangnet.audit.middleware.ProcessingContextMiddleware",
     "vangnet.web.middleware.MethodNotAllowedPageMiddleware",  # issue 15: no blank page for a form-only URL
+    "vangnet.core.security.SessionIdleTimeoutMiddleware",
+    "vangnet.accounts.middleware.MfaMiddleware",
+    "vangnet.core.security.NoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vangnet.urls"
@@ -209,8 +221,6 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("VANGNET_SESSION_SECONDS", 8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG and VANGNET_ENV == "production"
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -331,7 +341,99 @@ METRICS_ALLOWED_IPS = env_list("VANGNET_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1
 WORKER_HEARTBEAT_MAX_AGE = env_int("VANGNET_WORKER_HEARTBEAT_MAX_AGE", 300)
 #: "json" writes one JSON object per log line, with the trace id (for log collectors); "text" is plain.
 LOG_FORMAT = env_str("VANGNET_LOG_FORMAT", "text")
-MIDDLEWARE.insert(0, "vangnet.ops.metrics.MetricsMiddleware")
+MIDDLEWARE.insert(1, "vangnet.ops.metrics.MetricsMiddleware")  # right after the hostile-input guard
 if LOG_FORMAT == "json":
     LOGGING["formatters"] = {"json": {"()": "vangnet.ops.logging.JsonFormatter"}}
     LOGGING["handlers"] = {"console": {"class": "logging.StreamHandler", "formatter": "json"}}
+# --- security hardening (issue 17: hostile input, login, headers, tamper-evident log) -----------
+
+#: Bodies above this many bytes are refused with 413 (Django's own limit, applied before any view).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("VANGNET_MAX_BODY_BYTES", 2_621_440)
+#: JSON nested deeper than this is refused with 400 before it is parsed.
+VANGNET_MAX_JSON_DEPTH = env_int("VANGNET_MAX_JSON_DEPTH", 32)
+
+#: How many reverse proxies in front of Vangnet append to X-Forwarded-For. 0: the client is REMOTE_ADDR
+#: (no proxy; the header is ignored). N: the client is the N-th address from the right in the header.
+VANGNET_TRUSTED_PROXY_COUNT = env_int("VANGNET_TRUSTED_PROXY_COUNT", 0)
+
+# Login throttling and lockout (django-axes): 10 failures in 15 minutes per account OR per address lock
+# further attempts (HTTP 429) until the attempts expire or the functional admin lifts the lock.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("VANGNET_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("VANGNET_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "vangnet.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "vangnet.core.clientip.client_ip"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Sessions: an idle timeout besides the absolute lifetime (VANGNET_SESSION_SECONDS).
+VANGNET_SESSION_IDLE_SECONDS = env_int("VANGNET_SESSION_IDLE_SECONDS", 30 * 60)
+
+# Security log alerts: this many failed logins, lockouts or refused case accesses within the window notify
+# the functional administrators (notification kind "security_alert").
+VANGNET_SECURITY_ALERT_THRESHOLD = env_int("VANGNET_SECURITY_ALERT_THRESHOLD", 20)
+VANGNET_SECURITY_ALERT_WINDOW_MINUTES = env_int("VANGNET_SECURITY_ALERT_WINDOW_MINUTES", 15)
+
+#: API tokens expire after this many days unless the administrator chooses a shorter time.
+VANGNET_API_TOKEN_MAX_DAYS = env_int("VANGNET_API_TOKEN_MAX_DAYS", 365)
+
+# HTTPS and headers. Behind a TLS-terminating proxy set VANGNET_PROXY_SSL_HEADER=true (the proxy must
+# set X-Forwarded-Proto and strip it from clients). Production refuses to start without HTTPS settings.
+_PRODUCTION = VANGNET_ENV == "production"
+SECURE_SSL_REDIRECT = env_bool("VANGNET_SSL_REDIRECT", _PRODUCTION)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("VANGNET_PROXY_SSL_HEADER", False) else None
+SECURE_HSTS_SECONDS = env_int("VANGNET_HSTS_SECONDS", 31_536_000 if _PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("VANGNET_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("VANGNET_HSTS_PRELOAD", _PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^health/?$"]
+SESSION_COOKIE_SECURE = env_bool("VANGNET_SECURE_COOKIES", _PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_NAME = "__Host-vangnet_session" if SESSION_COOKIE_SECURE else "vangnet_session"
+CSRF_COOKIE_NAME = "__Host-vangnet_csrf" if SESSION_COOKIE_SECURE else "vangnet_csrf"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+#: Content-Security-Policy (Django's own, 6.0+): no inline script or style except with the per-request nonce.
+try:
+    from django.utils.csp import CSP
+except ImportError:  # Django 5.2 LTS has no CSP support: there the policy is not sent
+    from enum import StrEnum
+
+    class CSP(StrEnum):  # type: ignore[no-redef]
+        SELF = "'self'"
+        NONE = "'none'"
+        NONCE = "'nonce'"
+else:
+    MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
+                      "django.middleware.csp.ContentSecurityPolicyMiddleware")
+    TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
+        "django.template.context_processors.csp")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+#: Browser features Vangnet never uses (sent as Permissions-Policy by vangnet.core.security).
+VANGNET_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
+
+#: Every this many processing log entries an anchor of the hash chain is stored (0: only by command).
+PROCESSING_LOG_ANCHOR_EVERY = env_int("VANGNET_PROCESSING_LOG_ANCHOR_EVERY", 1000)
+#: Where ``manage.py anchor_processing_log`` appends anchors outside the database (empty: print only).
+PROCESSING_LOG_ANCHOR_FILE = env_str("VANGNET_PROCESSING_LOG_ANCHOR_FILE", "")
+
+#: Two-step verification (TOTP) for every role. On by default in production, which refuses to start with it
+#: off; elsewhere users may enrol themselves and the pages show a banner that it is not required.
+VANGNET_MFA_REQUIRED = env_bool("VANGNET_MFA_REQUIRED", VANGNET_ENV == "production")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
+    "vangnet.accounts.context_processors.security")

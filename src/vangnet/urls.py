@@ -1,11 +1,14 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from vangnet.api.views import not_found as api_not_found
 
 urlpatterns = [
     path("", include("vangnet.web.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include("vangnet.accounts.urls")),
     path("signals/", include("vangnet.signals.urls")),
     path("cases/", include("vangnet.cases.urls")),
     path("log/", include("vangnet.audit.urls")),
@@ -22,6 +25,7 @@ urlpatterns = [
     path("api/v1/", include("vangnet.api.urls")),
     path("lifecycle/", include("vangnet.lifecycle.urls")),
     path("api/", include("vangnet.api.docs_urls")),  # issue 15: /api/, /api/v1/, /api/schema/, /api/docs/
+    re_path(r"^api/", api_not_found),
     path("", include("vangnet.ops.urls")),
 ]
 

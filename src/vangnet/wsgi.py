@@ -1,3 +1,5 @@
+"""WSGI entry point. Setting Django up runs ``CoreConfig.ready()``, which refuses unsafe production settings."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application

@@ -76,16 +76,23 @@ def test_database_refuses_update_and_delete(registered_signal):
     assert ProcessingLogEntry.objects.count() > 0
 
 
-def test_retention_purge_is_the_only_delete(registered_signal):
+def test_retention_purge_is_the_only_delete(cast):
+    from vangnet.audit.chain import append, verify
+    from vangnet.audit.models import ProcessingActivity
+    from vangnet.audit.services import log_processing
+
     close_purge_window()
-    old = ProcessingLogEntry.objects.first()
-    # an entry from long ago, written as if then (inserting is allowed)
-    ProcessingLogEntry.objects.create(
-        trace_id="0" * 32, actor_label="system", activity=old.activity, legal_basis=old.legal_basis,
-        action="read", at=timezone.now() - datetime.timedelta(days=3000))
+    activity = ProcessingActivity.objects.get(code="case_management")
+    # entries from long ago, written as if then (they are the start of the chain)
+    for _ in range(2):
+        append(ProcessingLogEntry(
+            trace_id="0" * 32, actor_label="system", activity=activity, legal_basis=activity.legal_basis,
+            action="read", at=timezone.now() - datetime.timedelta(days=3000)))
+    log_processing("case_management", "read", actor=cast.coordinator)
     before = ProcessingLogEntry.objects.count()
-    assert purge_older_than(2000) == 1
-    assert ProcessingLogEntry.objects.count() == before - 1
+    assert purge_older_than(2000) == 2
+    assert ProcessingLogEntry.objects.count() == before - 2
+    assert verify().ok  # the chain resumes at the purge anchor
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM audit_processing_log_purge_window")
         assert cursor.fetchone()[0] == 0  # the window closed again

@@ -98,6 +98,9 @@ def new_context(browser: Any, live_server: Any, request: pytest.FixtureRequest) 
         kwargs.setdefault("base_url", live_server.url)
         kwargs.setdefault("locale", "nl-NL")
         kwargs.setdefault("viewport", {"width": 1280, "height": 900})
+        # axe is injected as an inline script, which the site's Content-Security-Policy refuses; the policy itself
+        # is checked in a browser by tests/security/test_security_e2e.py::test_csp_blocks_nothing_the_site_needs
+        kwargs.setdefault("bypass_csp", True)
         context = browser.new_context(**kwargs)
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)

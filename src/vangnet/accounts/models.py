@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from vangnet.core.fields import EncryptedTextField
 
 
 class OrganisationType(models.TextChoices):
@@ -84,7 +87,11 @@ class User(AbstractUser):
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def active(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True, organisation__is_active=True)
+        """Not revoked, not expired, of an active organisation."""
+        return self.filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now()),
+            revoked_at__isnull=True, organisation__is_active=True,
+        )
 
 
 class ApiToken(models.Model):
@@ -97,6 +104,12 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True,
+                                      help_text=_("After this moment the token no longer works."))
+    issued_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", editable=False)
+    revoked_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -112,10 +125,45 @@ class ApiToken(models.Model):
         return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
     @classmethod
-    def issue(cls, organisation: Organisation, name: str) -> tuple[ApiToken, str]:
-        """Create a token; the clear key is returned once and never stored."""
+    def issue(cls, organisation: Organisation, name: str, *, expires_at: Any = None,
+              issued_by: Any = None) -> tuple[ApiToken, str]:
+        """Create a token; the clear key is returned once and never stored. Use ``accounts.services.issue_token``
+        from the web (it logs and records the security event)."""
         key = "vn_" + secrets.token_urlsafe(32)
         token = cls.objects.create(
-            organisation=organisation, name=name, prefix=key[3:11], key_hash=cls.hash_key(key)
+            organisation=organisation, name=name, prefix=key[3:11], key_hash=cls.hash_key(key),
+            expires_at=expires_at, issued_by=issued_by,
         )
         return token, key
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+
+class MfaDevice(models.Model):
+    """A TOTP authenticator (RFC 6238, 30 s, 6 digits, SHA-1 as authenticator apps expect) of one user.
+
+    The secret is encrypted at rest. ``last_step`` refuses the replay of a code already used.
+    """
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="mfa_device")
+    secret = EncryptedTextField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("two-step verification")
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code (only its hash is kept)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from vangnet.cases.models import ConsentPurpose
 from vangnet.core.models import Country, Language
+from vangnet.core.text import PlainTextSerializerField
 from vangnet.regions.models import Municipality
 from vangnet.sharing.models import HandoverPurpose, HandoverStatus
 from vangnet.signals.input import SignalInput, validate
@@ -24,9 +25,9 @@ class CodeField(serializers.SlugRelatedField):
 
 class PersonSerializer(serializers.Serializer):
     identified = serializers.BooleanField(default=False)
-    given_names = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    family_name = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    aliases = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    given_names = PlainTextSerializerField(required=False, allow_blank=True, max_length=200, default="")
+    family_name = PlainTextSerializerField(required=False, allow_blank=True, max_length=200, default="")
+    aliases = PlainTextSerializerField(required=False, allow_blank=True, max_length=300, default="")
     birth_date = serializers.DateField(required=False, allow_null=True, default=None)
     estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=110,
                                              default=None)
@@ -43,13 +44,13 @@ class PersonSerializer(serializers.Serializer):
         help_text="As far as the reporter knows; the triage uses it for the legal route.")
     children_count = serializers.IntegerField(min_value=0, max_value=20, default=0)
     document_type = serializers.ChoiceField(choices=["", "passport", "id_card", "residence", "other"], default="")
-    document_number = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
+    document_number = PlainTextSerializerField(required=False, allow_blank=True, max_length=64, default="")
 
 
 class ConsentSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=SignalConsent.choices, default=SignalConsent.NOT_ASKED)
     purposes = serializers.ListField(child=serializers.ChoiceField(choices=ConsentPurpose.choices), default=list)
-    obtained_by = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    obtained_by = PlainTextSerializerField(required=False, allow_blank=True, max_length=200, default="")
     obtained_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -66,7 +67,7 @@ class SignalCreateSerializer(serializers.Serializer):
                            required=False, default=list)
     person = PersonSerializer()
     consent = ConsentSerializer(required=False, default=dict)
-    account = serializers.CharField(required=False, allow_blank=True, max_length=20000, default="")
+    account = PlainTextSerializerField(required=False, allow_blank=True, max_length=20000, default="")
 
     FIELD_PATHS = {
         "is_identified": "person.identified", "given_names": "person.given_names",
@@ -148,12 +149,12 @@ class HandoverCreateSerializer(serializers.Serializer):
     case = serializers.CharField(max_length=20, help_text="The case number, e.g. VN-2026-000123.")
     recipient = serializers.IntegerField(min_value=1, help_text="The id of the receiving organisation.")
     purpose = HandoverPurposeField()
-    message = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="",
+    message = PlainTextSerializerField(required=False, allow_blank=True, max_length=2000, default="",
                                     help_text="Why the case is handed over. Do not write names.")
 
 
 class HandoverDeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, help_text="Why the handover is declined.")
+    reason = PlainTextSerializerField(max_length=500, help_text="Why the handover is declined.")
 
 
 class HandoverSerializer(serializers.Serializer):

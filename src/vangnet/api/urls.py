@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from vangnet.api import views
 from vangnet.procedures import api as procedures_api
@@ -14,4 +14,6 @@ urlpatterns = [
     path("cases/<str:reference>/procedures", procedures_api.CaseProcedures.as_view(), name="case-procedures"),
     path("cases/<str:reference>/procedures/<int:procedure_id>/steps", procedures_api.ProcedureSteps.as_view(),
          name="procedure-steps"),
+    # Anything else under the API (a malformed id, an unknown path) is a problem, never an HTML page.
+    re_path(r"^.*$", views.not_found, name="not-found"),
 ]

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
@@ -39,10 +41,13 @@ from vangnet.signals.models import Signal, Source
 from vangnet.signals.services import InvalidSignal, register_signal
 
 PROBLEM = OpenApiResponse(ProblemSerializer, description="Problem details (RFC 9457)")
+#: Printable ASCII without spaces, 1 to 128 characters (a UUID fits).
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]{1,128}$"
 IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
-    description="A unique key per signal (e.g. a UUID). Retrying with the same key and body returns the "
-                "first response and never creates a second signal.",
+    "Idempotency-Key", {"type": "string", "minLength": 1, "maxLength": 128, "pattern": IDEMPOTENCY_KEY_PATTERN},
+    OpenApiParameter.HEADER, required=True,
+    description="A unique key per signal (e.g. a UUID): 1 to 128 printable ASCII characters, no spaces. "
+                "Retrying with the same key and body returns the first response and never creates a second signal.",
 )
 
 
@@ -136,9 +141,12 @@ class HandoverCollection(ApiContextMixin, APIView):
     @extend_schema(operation_id="handovers_list", summary="Handovers sent or received by your organisation",
                    parameters=[OpenApiParameter("direction", OpenApiTypes.STR, enum=["incoming", "outgoing"]),
                                OpenApiParameter("status", OpenApiTypes.STR, enum=list(HandoverStatus.values))],
-                   responses={200: HandoverSerializer(many=True), **PROBLEMS(401)})
+                   responses={200: HandoverSerializer(many=True), **PROBLEMS(400, 401)})
     def get(self, request: Request) -> Response:
         organisation = request.auth.organisation
+        unknown = _unknown_choices(request, {"direction": ["incoming", "outgoing"], "status": HandoverStatus.values})
+        if unknown is not None:
+            return unknown
         handovers = handovers_for(organisation)
         if request.query_params.get("direction") == "incoming":
             handovers = handovers.filter(recipient=organisation)
@@ -181,6 +189,29 @@ class HandoverCollection(ApiContextMixin, APIView):
                         headers={"Location": f"/api/v1/handovers/{handover.public_id}"})
 
 
+def _unknown_choices(request: Request, allowed: dict[str, list[str]]) -> Response | None:
+    """A 400 problem naming each query parameter whose value is not one of its choices, else None."""
+    errors = [
+        {"field": name, "message": f"Choose one of: {', '.join(choices)}."}
+        for name, choices in allowed.items()
+        if name in request.query_params and request.query_params[name] not in choices
+    ]
+    if errors:
+        return problem(400, "invalid-request", "The request has invalid query parameters",
+                       "Correct the parameters listed in 'errors'.", errors=errors)
+    return None
+
+
+@csrf_exempt
+def not_found(request: Any, *args: Any, **kwargs: Any) -> Any:
+    """Every unknown path under /api/ (also a malformed id): a 404 problem, not an HTML page."""
+    from django.http import JsonResponse
+
+    body = {"type": "https://vangnet.example/problems/not-found", "title": "Not found", "status": 404,
+            "detail": "There is no such resource, or you have no access to it."}
+    return JsonResponse(body, status=404, content_type="application/problem+json")
+
+
 def idempotent(request: Request, endpoint: str, create: Callable[[], Response]) -> Response:
     """Run ``create`` at most once per organisation, endpoint and ``Idempotency-Key``.
 
@@ -190,9 +221,10 @@ def idempotent(request: Request, endpoint: str, create: Callable[[], Response]) 
     the corrected retry may use the same key.
     """
     key = request.headers.get("Idempotency-Key", "").strip()
-    if not key or len(key) > 128:
+    if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
         return problem(400, "idempotency-key-missing", "Send an Idempotency-Key header",
-                       "Every POST needs a unique Idempotency-Key header of at most 128 characters.")
+                       "Every POST needs a unique Idempotency-Key header of 1 to 128 printable ASCII characters "
+                       "without spaces.")
     organisation = request.auth.organisation
     fingerprint = _fingerprint(request.data)
     with transaction.atomic():

@@ -150,9 +150,16 @@ class ProcessingLogEntry(models.Model):
         default=dict, blank=True,
         help_text=_("Old and new values of non-identifying fields; identifying fields show only that they changed"),
     )
+    #: The hash chain (vangnet.audit.chain): position, the previous entry's hash, and this entry's HMAC.
+    #: (Nullable and a partial unique index, so adding them never rebuilds the table and its triggers.)
+    seq = models.BigIntegerField(null=True, editable=False)
+    prev_hash = models.CharField(max_length=64, null=True, editable=False)
+    entry_hash = models.CharField(max_length=64, null=True, editable=False)
 
     class Meta:
         ordering = ["-at"]
+        constraints = [models.UniqueConstraint(fields=["seq"], condition=models.Q(seq__isnull=False),
+                                               name="processing_log_one_entry_per_chain_position")]
         verbose_name = _("processing log entry")
         verbose_name_plural = _("processing log entries")
         indexes = [models.Index(fields=["organisation", "-at"]), models.Index(fields=["activity", "-at"])]
@@ -172,3 +179,75 @@ class ProcessingLogEntry(models.Model):
 
 class AppendOnlyError(Exception):
     pass
+
+
+class SecurityEventKind(models.TextChoices):
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOCKED_OUT = "locked_out", _("Login locked")
+    LOCK_LIFTED = "lock_lifted", _("Login lock lifted")
+    CASE_ACCESS_REFUSED = "case_access_refused", _("Case access refused")
+    TOKEN_ISSUED = "token_issued", _("API token issued")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+    MFA_CHANGED = "mfa_changed", _("Two-step verification changed")
+    SESSION_EXPIRED = "session_expired", _("Session ended after inactivity")
+
+
+#: The kinds that count towards the alert threshold (VANGNET_SECURITY_ALERT_THRESHOLD).
+ALERTING_KINDS = (SecurityEventKind.LOGIN_FAILED, SecurityEventKind.LOCKED_OUT,
+                  SecurityEventKind.CASE_ACCESS_REFUSED)
+
+
+class SecurityEvent(models.Model):
+    """One security-relevant event (failed login, lockout, refused access, token or MFA change).
+
+    Kept apart from the processing log: these are about the system's defence, not about processing a
+    person's data; they hold at most a username and an address, never case contents.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=SecurityEventKind.choices, db_index=True)
+    username = models.CharField(_("username"), max_length=150, blank=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+", db_constraint=False)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        indexes = [models.Index(fields=["kind", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
+
+
+class ChainHead(models.Model):
+    """The single row holding the end of the processing log's hash chain; locked FOR UPDATE per append."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("processing log chain head")
+
+
+class ChainAnchor(models.Model):
+    """A periodic anchor: the chain's position and hash at a moment, MAC'd with the log key.
+
+    Anchors are also written out of the database (``manage.py anchor_processing_log``); an anchor that no
+    longer matches the chain shows that entries up to it were removed or changed, even at the tail.
+    """
+
+    seq = models.BigIntegerField()
+    entry_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=16, default="periodic")  # periodic | purge
+    mac = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = _("processing log anchor")
+        constraints = [models.UniqueConstraint(fields=["seq", "kind"], name="one_anchor_per_position_and_kind")]

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 
+from vangnet.audit import chain
 from vangnet.audit.context import current, new_trace_id
 from vangnet.audit.models import Action, LegalBasis, ProcessingActivity, ProcessingLogEntry
 from vangnet.core.reference_data import read_yaml, upsert
@@ -87,7 +88,7 @@ def log_processing(
     if legal_basis is not None:
         basis_id = LegalBasis.objects.values_list("id", flat=True).get(code=legal_basis)
     pseudonym = subject if isinstance(subject, str) else getattr(subject, "pseudonym", "") or ""
-    return ProcessingLogEntry.objects.create(
+    return chain.append(ProcessingLogEntry(
         trace_id=trace_id or (ctx.trace_id if ctx else new_trace_id()),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=_actor_label(ctx, actor),
@@ -100,7 +101,7 @@ def log_processing(
         object_id=str(obj.pk) if obj is not None else "",
         fields=",".join(sorted(fields)),
         changes=dict(changes or {}),
-    )
+    ))
 
 
 def _actor_label(ctx: Any, actor: Any) -> str:

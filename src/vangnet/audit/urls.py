@@ -6,4 +6,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.log_search, name="log"),
     path("register/", views.register, name="register"),
+    path("security/", views.security_log, name="security"),
 ]

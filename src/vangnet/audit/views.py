@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from vangnet.accounts.models import Organisation, Role
-from vangnet.audit.models import Action, ProcessingActivity
+from vangnet.audit.models import Action, ProcessingActivity, SecurityEvent, SecurityEventKind
 from vangnet.audit.selectors import LogFilter, pseudonym_for_number, search_log
+from vangnet.audit.services import log_processing
 
 LOG_ROLES = {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_COORDINATOR}
 
@@ -40,3 +43,47 @@ def register(request: HttpRequest) -> HttpResponse:
     """The register of processing activities, readable by every signed-in professional."""
     activities = ProcessingActivity.objects.select_related("legal_basis")
     return render(request, "audit/register.html", {"activities": activities})
+
+
+@login_required
+def security_log(request: HttpRequest) -> HttpResponse:
+    """The security log (failed logins, lockouts, refused case access, token and MFA changes), for the
+    functional administrator; searchable by kind, username or address and date."""
+    if request.user.role != Role.FUNCTIONAL_ADMIN:  # type: ignore[union-attr]
+        raise Http404
+    kind = request.GET.get("kind", "")
+    query = request.GET.get("q", "").strip()[:150]
+    date_from = _date(request.GET.get("date_from", ""))
+    events = SecurityEvent.objects.all()
+    if kind in SecurityEventKind.values:
+        events = events.filter(kind=kind)
+    if query:
+        events = events.filter(Q(username__icontains=query) | Q(ip_address=query) if _is_ip(query)
+                               else Q(username__icontains=query))
+    if date_from:
+        events = events.filter(at__date__gte=date_from)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    log_processing("professional_accounts", Action.READ, fields=["security_log"])
+    return render(request, "audit/security.html", {
+        "page_obj": page, "kinds": SecurityEventKind.choices, "kind": kind, "q": query,
+        "date_from": date_from.isoformat() if date_from else "",
+        "querystring": urlencode({k: v for k, v in {"kind": kind, "q": query, "date_from": date_from or ""}.items()
+                                  if v}),
+    })
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _is_ip(value: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True

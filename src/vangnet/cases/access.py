@@ -27,6 +27,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from vangnet.accounts.models import Role
+from vangnet.audit import security
+from vangnet.audit.models import SecurityEventKind
 from vangnet.cases.models import Case, CaseStatus, Involvement, InvolvementRole
 from vangnet.sharing.policies import sections_for
 
@@ -127,6 +129,8 @@ def get_case_or_404(user, reference: str, *, for_update: bool = False) -> CaseAc
     case = queryset.filter(reference=reference).first()
     access = resolve_access(user, case) if case is not None else None
     if access is None:
+        security.record(SecurityEventKind.CASE_ACCESS_REFUSED, user=user,
+                        detail={"case": str(reference)[:40], "exists": case is not None})
         raise Http404("No case found")
     return access
 

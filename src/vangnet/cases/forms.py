@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from vangnet.cases.models import Case, CaseStatus, CloseReason, ConsentPurpose, ConsentStatus
 from vangnet.cases.transitions import ALLOWED_TRANSITIONS, REASON_REQUIRED
+from vangnet.core.text import PlainTextFormField
 
 
 class StatusChangeForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=())
     reason = forms.ChoiceField(label=_("Reason for closing"), choices=[("", "—"), *CloseReason.choices],
                                required=False, help_text=_("Only needed when you close the case."))
-    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500,
+    note = PlainTextFormField(label=_("Note (optional)"), required=False, max_length=500,
                            help_text=_("Do not write names here."))
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -33,7 +34,7 @@ class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Consent for"), choices=ConsentPurpose.choices)
     status = forms.ChoiceField(label=_("Answer of the person"), choices=ConsentStatus.choices,
                                widget=forms.RadioSelect)
-    obtained_by = forms.CharField(label=_("Who asked?"), max_length=200)
+    obtained_by = PlainTextFormField(label=_("Who asked?"), max_length=200)
     obtained_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     method = forms.ChoiceField(label=_("How"), choices=[("verbal", _("Verbally")), ("written", _("In writing"))])
 

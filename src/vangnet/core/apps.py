@@ -25,5 +25,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from vangnet.core import checks  # noqa: F401  (registers the system checks)
+        from vangnet.core.production import refuse_unsafe_settings
+
+        refuse_unsafe_settings()  # every entry point: WSGI, ASGI, manage.py, the task worker
 
         post_migrate.connect(sync_all_reference_data, sender=self, dispatch_uid="vangnet-reference-data")

@@ -29,3 +29,11 @@ def secrets_check(app_configs: Any, **kwargs: Any) -> list[Any]:
             Error("The pseudonymisation secret must differ from every encryption key", id="vangnet.E002")
         )
     return problems
+
+
+@register(deploy=True)
+def production_settings_check(app_configs: Any, **kwargs: Any) -> list[Any]:
+    """With ``--deploy``: every setting production would refuse (production itself refuses at start)."""
+    from vangnet.core.production import unsafe_settings
+
+    return [Error(problem, id="vangnet.E003") for problem in unsafe_settings()]

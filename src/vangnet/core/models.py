@@ -37,3 +37,14 @@ class Language(BilingualName):
     class Meta(BilingualName.Meta):
         verbose_name = _("language")
         verbose_name_plural = _("languages")
+
+
+class RateCounter(models.Model):
+    """A rate-limit counter per key and fixed time window, in the database so every worker shares it."""
+
+    key = models.CharField(max_length=100)
+    window = models.BigIntegerField(help_text="Start of the window, seconds since the epoch")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="one_rate_counter_per_key_and_window")]

@@ -2,7 +2,7 @@
 
 Public pages read only reference data (indicator catalogue, desks, guide); they never touch cases.
 The question form asks for no personal data, checks the text for it, is CSRF-protected, and is
-rate-limited per client (a salted hash of the address, kept only in the cache for an hour).
+rate-limited per client (a salted hash of the address from the trusted proxy, counted in the database for an hour).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,14 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from vangnet.accounts.models import Role
+from vangnet.core import ratelimit
+from vangnet.core.clientip import client_ip
 from vangnet.infopoint import content
 from vangnet.infopoint.forms import AnswerForm, QuestionForm
 from vangnet.infopoint.languages import public_language
 from vangnet.infopoint.models import Consultation
 from vangnet.regions.models import Municipality, PoliceUnit
 from vangnet.signals.models import ExploitationForm, Indicator
-
-RATE_WINDOW = 3600
 
 
 def _rate_limit() -> int:
@@ -103,9 +102,15 @@ def guide(request: HttpRequest, key: str | None = None) -> HttpResponse:
 
 
 def _client_key(request: HttpRequest) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    """The client's address from the trusted proxy, salted and hashed."""
+    address = client_ip(request)
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:infopoint:{address}".encode()).hexdigest()[:24]
     return f"infopoint:questions:{digest}"
+
+
+def _questions_limited(request: HttpRequest, *, count: bool) -> bool:
+    """Whether this client has asked its allowance this hour; the counter is shared by every worker."""
+    return ratelimit.hit(_client_key(request), limit=_rate_limit(), window_seconds=3600, increment=count)
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,9 +119,7 @@ def ask(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = QuestionForm(request.POST)
-        key = _client_key(request)
-        count = cache.get(key, 0)
-        if count >= _rate_limit():
+        if _questions_limited(request, count=False):
             form.is_valid()
             form.add_error(None, _("You asked many questions in a short time. Try again in an hour, or call the "
                                    "desk in your region."))
@@ -125,7 +128,7 @@ def ask(request: HttpRequest) -> HttpResponse:
             consultation = form.save(commit=False)
             consultation.language = (get_language() or "nl")[:8]
             consultation.save()
-            cache.set(key, count + 1, RATE_WINDOW)
+            _questions_limited(request, count=True)
             messages.success(request, _("Your question is sent. Keep the reference code: you need it to read "
                                         "the answer."))
             return redirect("infopoint:question", code=consultation.code)

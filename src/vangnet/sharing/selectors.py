@@ -53,6 +53,12 @@ def user_may_work_on_cases(user: Any) -> bool:
     return bool(user.is_authenticated and user.is_active and user.role in CASE_ROLES and user.organisation_id)
 
 
+def user_may_work_handovers(user: Any) -> bool:
+    """Case workers, and the national coordinator (the national coordination centre receives handovers)."""
+    return user_may_work_on_cases(user) or bool(
+        user.is_authenticated and user.is_active and user.role == Role.NATIONAL_COORDINATOR and user.organisation_id)
+
+
 # --- consent ------------------------------------------------------------------------------------
 
 

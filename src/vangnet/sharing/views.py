@@ -35,6 +35,13 @@ def _worker(request: HttpRequest) -> Any:
     return request.user
 
 
+def _handover_worker(request: HttpRequest) -> Any:
+    """Who may list, open, accept and decline handovers: case workers and the national coordinator."""
+    if not selectors.user_may_work_handovers(request.user):
+        raise Http404
+    return request.user
+
+
 def _involved_access(request: HttpRequest, reference: str) -> CaseAccess:
     _worker(request)
     access = get_case_or_404(request.user, reference)
@@ -45,7 +52,7 @@ def _involved_access(request: HttpRequest, reference: str) -> CaseAccess:
 
 @login_required
 def handover_list(request: HttpRequest) -> HttpResponse:
-    user = _worker(request)
+    user = _handover_worker(request)
     handovers = list(selectors.handovers_for(user.organisation)[:200])
     log_processing("handover", Action.READ, fields=["reference", "purpose", "status", "organisations"])
     return render(request, "sharing/list.html", {
@@ -85,7 +92,7 @@ def handover_new(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def _party_handover(request: HttpRequest, public_id: str) -> Handover:
-    user = _worker(request)
+    user = _handover_worker(request)
     handover = Handover.objects.select_related("case", "sender", "recipient").filter(public_id=public_id).filter(
         sender_id=user.organisation_id).first() or Handover.objects.select_related(
         "case", "sender", "recipient").filter(public_id=public_id, recipient_id=user.organisation_id).first()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from vangnet.cases.models import ConsentPurpose
 from vangnet.core.i18n import in_reader_order
 from vangnet.core.models import Country, Language
+from vangnet.core.text import PlainTextFormField
 from vangnet.regions.models import Municipality
 from vangnet.signals.input import SignalInput, validate
 from vangnet.signals.models import (
@@ -117,9 +118,9 @@ class PersonForm(CrossFieldRulesMixin, forms.Form):
         choices=[("identified", _("Yes, I know their name (identified)")),
                  ("anonymous", _("No, or the person wants to stay anonymous"))],
     )
-    given_names = forms.CharField(label=_("Given names"), required=False, max_length=200)
-    family_name = forms.CharField(label=_("Family name"), required=False, max_length=200)
-    aliases = forms.CharField(label=_("Other names the person uses"), required=False, max_length=300)
+    given_names = PlainTextFormField(label=_("Given names"), required=False, max_length=200)
+    family_name = PlainTextFormField(label=_("Family name"), required=False, max_length=200)
+    aliases = PlainTextFormField(label=_("Other names the person uses"), required=False, max_length=300)
     birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput)
     estimated_age = forms.IntegerField(label=_("Estimated age"), required=False, min_value=0, max_value=110,
                                        help_text=_("If you do not know the date of birth."))
@@ -148,7 +149,7 @@ class PersonForm(CrossFieldRulesMixin, forms.Form):
     document_type = forms.ChoiceField(label=_("Identity document"), required=False,
                                       choices=[("", _("None or unknown")),
                                                *Signal._meta.get_field("document_type").choices])
-    document_number = forms.CharField(label=_("Document number"), required=False, max_length=64)
+    document_number = PlainTextFormField(label=_("Document number"), required=False, max_length=64)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -166,9 +167,9 @@ class ConsentForm(CrossFieldRulesMixin, forms.Form):
     consent_purposes = forms.MultipleChoiceField(
         label=_("Consent for"), choices=ConsentPurpose.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    consent_obtained_by = forms.CharField(label=_("Who asked for consent?"), required=False, max_length=200)
+    consent_obtained_by = PlainTextFormField(label=_("Who asked for consent?"), required=False, max_length=200)
     consent_obtained_on = forms.DateField(label=_("When was consent asked?"), required=False, widget=DateInput)
-    account = forms.CharField(
+    account = PlainTextFormField(
         label=_("What happened?"), required=False, widget=forms.Textarea(attrs={"rows": 8}), max_length=20000,
         help_text=_("Describe what you saw and heard, in your own words. This text is stored encrypted."),
     )

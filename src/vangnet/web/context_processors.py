@@ -17,7 +17,8 @@ NAVIGATION = [
                                        Role.NATIONAL_COORDINATOR}),
     ("procedures:deadlines", _("Deadlines"), {Role.CARE_COORDINATOR, Role.NATIONAL_COORDINATOR,
                                               Role.SHELTER_INTAKE, Role.REPORTER}),
-    ("sharing:list", _("Handovers"), {Role.REPORTER, Role.CARE_COORDINATOR, Role.SHELTER_INTAKE}),
+    ("sharing:list", _("Handovers"), {Role.REPORTER, Role.CARE_COORDINATOR, Role.SHELTER_INTAKE,
+                                      Role.NATIONAL_COORDINATOR}),
     ("shelters:index", _("Shelter placement"), {Role.CARE_COORDINATOR, Role.NATIONAL_COORDINATOR,
                                                 Role.SHELTER_INTAKE, Role.REPORTER}),
     ("persons:review", _("Same person?"), {Role.NATIONAL_COORDINATOR}),
@@ -32,6 +33,7 @@ NAVIGATION = [
     ("administration:organisations", _("Organisations"), {Role.FUNCTIONAL_ADMIN}),
     ("lifecycle:requests", _("Requests from data subjects"), {Role.FUNCTIONAL_ADMIN}),
     ("audit:register", _("Register of processing activities"), None),
+    ("audit:security", _("Security"), {Role.FUNCTIONAL_ADMIN}),
 ]
 
 #: items that people in a working role see only when their organisation is of one of these types
@@ -52,4 +54,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         url = reverse(name)
         active = request.path == url if name == "home" else request.path.startswith(url)
         items.append({"url": url, "label": label, "active": active})
+    longest = max((len(item["url"]) for item in items if item["active"]), default=0)
+    for item in items:  # only the most specific match is current (/log/security/ is not also /log/)
+        item["active"] = item["active"] and len(item["url"]) == longest
     return {"nav_items": items}

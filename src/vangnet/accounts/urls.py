@@ -1,0 +1,14 @@
+from django.urls import path
+
+from vangnet.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", views.revoke, name="revoke"),
+    path("locks/", views.locks, name="locks"),
+    path("mfa/", views.mfa_step, name="mfa"),
+    path("mfa/enrol/", views.mfa_enrol, name="mfa_enrol"),
+    path("users/mfa/", views.mfa_admin, name="mfa_admin"),
+    path("users/<int:user_id>/mfa/reset/", views.mfa_reset, name="mfa_reset"),
+]

@@ -1,0 +1,154 @@
+"""The functional administrator's security screens: API tokens and login locks. Others get 404."""
+
+from __future__ import annotations
+
+import datetime
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vangnet.accounts import mfa, services
+from vangnet.accounts.forms import TokenForm
+from vangnet.accounts.models import ApiToken, MfaDevice, Role, User
+from vangnet.audit.models import Action
+from vangnet.audit.services import log_processing
+
+
+def _admin_or_404(request: HttpRequest) -> None:
+    if request.user.role != Role.FUNCTIONAL_ADMIN:  # type: ignore[union-attr]
+        raise Http404
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    _admin_or_404(request)
+    new_key = None
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = services.issue_token(form.cleaned_data["organisation"], form.cleaned_data["name"],
+                                              days=form.cleaned_data["days"], actor=request.user, request=request)
+        messages.success(request, _("Token issued. Copy the key now: it is shown only once."))
+        form = TokenForm()
+    rows = ApiToken.objects.select_related("organisation").order_by("-created_at")[:500]
+    log_processing("professional_accounts", Action.READ, fields=["api_tokens"])
+    return render(request, "accounts/tokens.html", {"form": form, "tokens": rows, "new_key": new_key})
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    _admin_or_404(request)
+    if not ApiToken.objects.filter(pk=token_id).exists():
+        raise Http404
+    token = services.revoke_token(token_id, actor=request.user, request=request)
+    messages.success(request, _("Token %(prefix)s… is revoked; it no longer works.") % {"prefix": token.prefix})
+    return redirect("accounts:tokens")
+
+
+@login_required
+def locks(request: HttpRequest) -> HttpResponse:
+    _admin_or_404(request)
+    if request.method == "POST":
+        removed = services.lift_lock(username=request.POST.get("username", "")[:150],
+                                     ip_address=request.POST.get("ip_address", "")[:45], actor=request.user,
+                                     request=request)
+        if removed:
+            messages.success(request, _("The lock is lifted."))
+        else:
+            messages.info(request, _("There was no lock to lift."))
+        return redirect("accounts:locks")
+    since = timezone.now() - datetime.timedelta(minutes=settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    attempts = AccessAttempt.objects.filter(Q(attempt_time__gte=since)).order_by("-attempt_time")[:200]
+    log_processing("professional_accounts", Action.READ, fields=["login_locks"])
+    return render(request, "accounts/locks.html", {
+        "attempts": attempts, "limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    })
+
+
+def locked_out(request: HttpRequest, original_response: object = None, credentials: object = None) -> HttpResponse:
+    """django-axes' answer while a login is locked: HTTP 429 with a clear page in the user's language."""
+    return render(request, "accounts/locked_out.html", {
+        "limit": settings.AXES_FAILURE_LIMIT, "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }, status=429)
+
+
+# --- two-step verification ------------------------------------------------------------------------------
+
+
+@login_required
+def mfa_step(request: HttpRequest) -> HttpResponse:
+    """The second step after the password: enter a code, or enrol first."""
+    user = request.user
+    device = MfaDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    if device is None:
+        return redirect("accounts:mfa_enrol")
+    error, status = "", 200
+    if request.method == "POST":
+        if mfa.throttled(user):
+            error, status = _("Too many wrong codes. Wait 15 minutes, or ask the functional administrator."), 429
+        elif mfa.verify(user, request.POST.get("code", "")[:32], request=request):
+            request.session[mfa.SESSION_KEY] = True
+            request.session.cycle_key()
+            return redirect(_safe_next(request))
+        else:
+            error, status = _("This code is not correct. Enter the 6 digits from your app, or a recovery code."), 400
+    return render(request, "accounts/mfa_verify.html", {"error": error, "next": _safe_next(request)}, status=status)
+
+
+@login_required
+def mfa_enrol(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if MfaDevice.objects.filter(user=user, confirmed_at__isnull=False).exists() and not request.session.get(
+            mfa.SESSION_KEY):
+        return redirect("accounts:mfa")
+    error, status, codes = "", 200, None
+    device = MfaDevice.objects.filter(user=user, confirmed_at__isnull=True).first() or mfa.start_enrolment(user)
+    if request.method == "POST":
+        codes = mfa.confirm_enrolment(user, request.POST.get("code", "")[:32], request=request)
+        if codes is None:
+            error, status = _("This code is not correct. Check the time on your phone and try again."), 400
+        else:
+            request.session[mfa.SESSION_KEY] = True
+            return render(request, "accounts/mfa_codes.html", {"codes": codes})
+    return render(request, "accounts/mfa_enrol.html", {
+        "secret": " ".join(device.secret[i:i + 4] for i in range(0, len(device.secret), 4)),
+        "uri": mfa.provisioning_uri(device.secret, user.get_username()), "error": error,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def mfa_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+    """The functional administrator resets a user's two-step verification (e.g. a lost phone)."""
+    _admin_or_404(request)
+    target = User.objects.filter(pk=user_id).first()
+    if target is None:
+        raise Http404
+    mfa.reset(target, actor=request.user, request=request)
+    messages.success(request, _("Two-step verification of %(user)s is reset. They set it up again at their next "
+                                "login.") % {"user": target.get_username()})
+    return redirect("accounts:mfa_admin")
+
+
+@login_required
+def mfa_admin(request: HttpRequest) -> HttpResponse:
+    _admin_or_404(request)
+    users = User.objects.filter(is_active=True).select_related("organisation", "mfa_device").order_by("username")
+    log_processing("professional_accounts", Action.READ, fields=["mfa_status"])
+    return render(request, "accounts/mfa_admin.html", {"users": users[:1000]})
+
+
+def _safe_next(request: HttpRequest) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/"

@@ -1,0 +1,8 @@
+"""ASGI entry point. Setting Django up runs ``CoreConfig.ready()``, which refuses unsafe production settings."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vangnet.settings")
+application = get_asgi_application()

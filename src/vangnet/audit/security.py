@@ -1,0 +1,67 @@
+"""The security log: one write path, and the alert when a threshold is crossed.
+
+``record(kind, ...)`` stores a ``SecurityEvent``. When the alerting kinds (failed logins, lockouts, refused
+case accesses) reach ``VANGNET_SECURITY_ALERT_THRESHOLD`` within ``VANGNET_SECURITY_ALERT_WINDOW_MINUTES``,
+and on every lockout, the active functional administrators get a ``security_alert`` notification (at most one
+per window, per cause). The notification carries no personal data: a link to the security log.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from vangnet.audit.models import ALERTING_KINDS, SecurityEvent, SecurityEventKind
+from vangnet.core.clientip import client_ip
+
+log = logging.getLogger("vangnet.security")
+SECURITY_LOG_URL = "/log/security/"
+
+
+def record(kind: str, *, request: HttpRequest | None = None, user: Any = None, username: str = "",
+           detail: dict[str, Any] | None = None) -> SecurityEvent:
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    event = SecurityEvent.objects.create(
+        kind=kind,
+        username=(username or getattr(user, "username", "") or "")[:150],
+        user=user if getattr(user, "pk", None) else None,
+        ip_address=client_ip(request) if request is not None else None,
+        path=(request.path[:300] if request is not None else ""),
+        detail=detail or {},
+    )
+    log.warning("security event %s user=%s ip=%s", kind, event.username, event.ip_address)
+    if kind in ALERTING_KINDS:
+        transaction.on_commit(lambda: check_threshold(event))
+    return event
+
+
+def check_threshold(event: SecurityEvent) -> bool:
+    """Alert the functional administrators when the threshold is crossed (or on a lockout)."""
+    window = datetime.timedelta(minutes=settings.VANGNET_SECURITY_ALERT_WINDOW_MINUTES)
+    since = event.at - window
+    count = SecurityEvent.objects.filter(kind__in=ALERTING_KINDS, at__gt=since, at__lte=event.at).count()
+    bucket = int(event.at.timestamp() // window.total_seconds())
+    if event.kind == SecurityEventKind.LOCKED_OUT:
+        return _alert(f"security_alert:lockout:{event.username}:{event.ip_address}:{bucket}")
+    if count >= settings.VANGNET_SECURITY_ALERT_THRESHOLD:
+        return _alert(f"security_alert:threshold:{bucket}")
+    return False
+
+
+def _alert(dedupe_key: str) -> bool:
+    from vangnet.accounts.models import Role, User
+    from vangnet.notifications.services import notify
+
+    admins = User.objects.filter(role=Role.FUNCTIONAL_ADMIN, is_active=True)
+    return bool(notify(admins, "security_alert", url=SECURITY_LOG_URL, dedupe_key=dedupe_key))
+
+
+def recent(kind: str, minutes: int) -> int:
+    return SecurityEvent.objects.filter(kind=kind, at__gte=timezone.now() - datetime.timedelta(minutes=minutes)).count()
