@@ -106,7 +106,8 @@ def test_public_pages_in_new_languages_pass_axe(infopoint_browser: Any, live_ser
                                                 direction: str, width: int, height: int) -> None:
     from playwright.sync_api import expect
 
-    context = infopoint_browser.new_context(base_url=live_server.url, viewport={"width": width, "height": height})
+    context = infopoint_browser.new_context(base_url=live_server.url, viewport={"width": width, "height": height},
+                                           bypass_csp=True)  # axe is injected inline
     context.set_default_timeout(15_000)
     page = context.new_page()
     try:

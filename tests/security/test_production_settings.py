@@ -29,6 +29,7 @@ def good_env() -> dict[str, str]:
         "VANGNET_PROCESSING_LOG_KEY": secrets.token_urlsafe(48),
         "VANGNET_ALLOWED_HOSTS": "vangnet.example.nl",
         "VANGNET_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "VANGNET_CLAMD_ADDRESS": "unix:/run/clamav/clamd.ctl",  # production scans attachments for viruses
         "DJANGO_SETTINGS_MODULE": "vangnet.settings",
     })
     return env

@@ -15,5 +15,6 @@ urlpatterns = [
     path("cases/<str:reference>/procedures/<int:procedure_id>/steps", procedures_api.ProcedureSteps.as_view(),
          name="procedure-steps"),
     # Anything else under the API (a malformed id, an unknown path) is a problem, never an HTML page.
-    re_path(r"^.*$", views.not_found, name="not-found"),
+    # (the empty path, /api/v1/ itself, is the JSON index in api.docs_urls)
+    re_path(r"^.+$", views.not_found, name="not-found"),
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -112,6 +112,12 @@ def _represent(procedure: Procedure, org_type: str) -> dict[str, Any]:
     }
 
 
+#: A case number as Vangnet writes it (``VN-2026-000123``); anything else cannot be a case.
+CASE_REFERENCE = OpenApiParameter(
+    "reference", str, OpenApiParameter.PATH, required=True, pattern=r"^[A-Z]{2}-[0-9]{4}-[0-9]{6,10}$",
+    description="The case number, e.g. VN-2026-000123.")
+
+
 def _not_found() -> Response:
     return problem(404, "not-found", "Not found", "There is no such case, or you have no access to it.")
 
@@ -124,7 +130,7 @@ class CaseProcedures(ApiContextMixin, APIView):
     """The procedures of a case, with their steps, deadlines and the steps that may follow; start one."""
 
     @extend_schema(operation_id="case_procedures_list", summary="A case's procedures and deadlines",
-                   responses={200: ProcedureSerializer(many=True), **PROBLEMS(401, 404)})
+                   parameters=[CASE_REFERENCE], responses={200: ProcedureSerializer(many=True), **PROBLEMS(401, 404)})
     def get(self, request: Request, reference: str) -> Response:
         organisation = request.auth.organisation
         case = _case_for(organisation, reference)
@@ -137,7 +143,7 @@ class CaseProcedures(ApiContextMixin, APIView):
         return Response(ProcedureSerializer([_represent(p, organisation.type) for p in procedures], many=True).data)
 
     @extend_schema(operation_id="case_procedures_start", summary="Start a procedure on a case",
-                   parameters=[IDEMPOTENCY_KEY], request=ProcedureStartSerializer,
+                   parameters=[CASE_REFERENCE, IDEMPOTENCY_KEY], request=ProcedureStartSerializer,
                    responses={201: ProcedureSerializer, **PROBLEMS(400, 401, 404, 409, 422)})
     def post(self, request: Request, reference: str) -> Response:
         with self.context(request):
@@ -162,7 +168,7 @@ class ProcedureSteps(ApiContextMixin, APIView):
     """Record a step of a procedure (for the organisations whose step it is)."""
 
     @extend_schema(operation_id="procedure_steps_create", summary="Record a step of a procedure",
-                   parameters=[IDEMPOTENCY_KEY], request=StepCreateSerializer,
+                   parameters=[CASE_REFERENCE, IDEMPOTENCY_KEY], request=StepCreateSerializer,
                    responses={201: ProcedureSerializer, **PROBLEMS(400, 401, 404, 409, 422)})
     def post(self, request: Request, reference: str, procedure_id: int) -> Response:
         with self.context(request):
