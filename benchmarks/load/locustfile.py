@@ -24,6 +24,9 @@ from locust import HttpUser, between, task
 REFERENCES = [line.strip() for line in Path(os.environ.get("LOAD_REFERENCES", "/dev/null")).read_text().splitlines()
               if line.strip()]
 PAYLOAD = json.loads(os.environ.get("LOAD_PAYLOAD", "{}"))
+#: the cookie names of settings.py over plain HTTP (the load test serves on 127.0.0.1 without TLS)
+SESSION_COOKIE = os.environ.get("LOAD_SESSION_COOKIE", "vangnet_session")
+CSRF_COOKIE = os.environ.get("LOAD_CSRF_COOKIE", "vangnet_csrf")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -38,11 +41,11 @@ class WebUser(HttpUser):
     def on_start(self) -> None:
         pool = SESSIONS.get(self.kind)
         if pool:  # a session made beforehand: the measurement is about pages, not password hashing
-            self.client.cookies.set("sessionid", pool.pop(), domain="127.0.0.1")
+            self.client.cookies.set(SESSION_COOKIE, pool.pop(), domain="127.0.0.1")
             return
         page = self.client.get("/login/", name="/login/")
         match = CSRF.search(page.text)
-        token = match.group(1) if match else self.client.cookies.get("csrftoken", "")
+        token = match.group(1) if match else self.client.cookies.get(CSRF_COOKIE, "")
         with self.client.post("/login/", name="/login/ (POST)", catch_response=True, allow_redirects=False, data={
             "username": self.username, "password": os.environ["LOAD_PASSWORD"], "csrfmiddlewaretoken": token,
         }, headers={"Referer": f"{self.host}/login/"}) as response:
