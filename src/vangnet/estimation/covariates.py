@@ -29,7 +29,6 @@ AIC or BIC, or a stepwise search (forward and backward by the criterion, like R'
 
 from __future__ import annotations
 
-import csv
 import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -42,6 +41,7 @@ from threadpoolctl import threadpool_limits
 
 from vangnet.estimation.checks import boundary_directions
 from vangnet.estimation.errors import EstimationError, ModelError, NotEstimableError, TableError
+from vangnet.estimation.table import read_csv_rows
 
 MAX_LISTS = 10
 MAX_CELLS = 200_000
@@ -245,18 +245,7 @@ def read_covariate_table(
 ) -> CovariateTable:
     """Read a CSV with one 0/1 column per list, the covariate columns and a count column."""
     p = Path(path)
-    try:
-        with p.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
-            raw = [(i + 1, row) for i, row in enumerate(reader)]
-    except FileNotFoundError:
-        raise TableError(f"File not found: {p}") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise TableError(f"Cannot read {p}: {exc}") from None
-    raw = [(n, r) for n, r in raw if any(cell.strip() for cell in r)]
-    if not raw:
-        raise TableError(f"{p.name} is empty.")
-    header = [h.strip() for h in raw[0][1]]
+    header, body = read_csv_rows(p)
     for cov in covariates:
         if cov not in header:
             raise TableError(f"The covariate column {cov!r} is not in the table.")
@@ -268,11 +257,9 @@ def read_covariate_table(
         raise TableError(f"The count column {count_column!r} is not in the table.")
     lists = [h for h in rest if h != count_column]
     records = []
-    for line_no, row in raw[1:]:
-        if len(row) != len(header):
-            raise TableError(f"line {line_no}: {len(row)} fields, but the header has {len(header)}.")
+    for _line_no, row in body:
         records.append(dict(zip(header, row, strict=True)))
-    first = raw[1][0] if len(raw) > 1 else 2
+    first = body[0][0] if body else 2
     return CovariateTable.from_records(
         records, lists, covariates, count_column=count_column, levels=levels, name=p.stem, first_line=first
     )

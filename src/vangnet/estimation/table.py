@@ -168,7 +168,7 @@ def read_table(path: str | Path, *, count_column: str | None = None) -> CaptureT
     ``frequency``, ``n``), else the last column.  Use :func:`read_stratified_table` for a table
     with a stratum column.
     """
-    header, body = _read_csv(path)
+    header, body = read_csv_rows(path)
     return _table_from_csv(header, body, Path(path).name, count_column, exclude=())
 
 
@@ -177,7 +177,7 @@ def read_stratified_table(
 ) -> dict[str, CaptureTable]:
     """Read a CSV with an extra stratum column and return one table per stratum value (in order of first
     appearance)."""
-    header, body = _read_csv(path)
+    header, body = read_csv_rows(path)
     if stratum not in header:
         raise TableError(
             f"The stratum column {stratum!r} is not in the table (columns: {', '.join(header)})."
@@ -212,7 +212,8 @@ def tables_from_mapping(tables: Mapping[str, CaptureTable]) -> dict[str, Capture
     return items
 
 
-def _read_csv(path: str | Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-empty rows (with their line numbers) of a table file; every row as wide as the header."""
     p = Path(path)
     try:
         with p.open(newline="", encoding="utf-8-sig") as fh:
