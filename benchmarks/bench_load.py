@@ -72,7 +72,7 @@ def seconds(run_time: str) -> int:
 
 def env_for(args: argparse.Namespace) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": args.database_url, "VANGNET_ENV": "development", "VANGNET_DEBUG": "0",
-            "VANGNET_DB_CONN_MAX_AGE": "60", "VANGNET_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "VANGNET_DB_CONN_MAX_AGE": "600", "VANGNET_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "VANGNET_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT / "src")}
 
 
@@ -169,6 +169,66 @@ def warm_up(port: int, requests: int) -> None:
                 response.read()
 
 
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of one process, 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(root: int) -> set[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return tree
+
+
+def cpu_snapshot(args: argparse.Namespace, server: int, worker: int) -> dict[str, dict[int, float]]:
+    """CPU seconds so far per process of gunicorn, the task worker and this database's PostgreSQL backends
+    (Linux only; empty where /proc is missing). Differences between two snapshots give the CPU per request,
+    the figure that does not depend on what else the machine is doing."""
+    if not Path("/proc/self/stat").exists():
+        return {}
+    import dj_database_url
+    import psycopg
+
+    db = dj_database_url.parse(args.database_url)
+    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
+                         dbname=db["NAME"], autocommit=True) as conn:
+        backends = [row[0] for row in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db["NAME"]])]
+    return {"gunicorn": {pid: _proc_cpu(pid) for pid in _descendants(server)},
+            "task worker": {pid: _proc_cpu(pid) for pid in _descendants(worker)},
+            "postgresql": {pid: _proc_cpu(pid) for pid in backends}}
+
+
+def cpu_report(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]], locust_s: float,
+               requests: int, wall: float) -> None:
+    if not before or not requests:
+        return
+    used = {group: sum(after[group].get(pid, 0.0) - before[group].get(pid, 0.0) for pid in after[group])
+            for group in after}
+    used["locust (load generator)"] = locust_s
+    total = sum(used.values())
+    print("\nCPU per request (independent of other load on the machine):")
+    for group, seconds_used in used.items():
+        print(f"  {group:<26} {1000 * seconds_used / requests:7.1f} ms")
+    print(f"  {'all':<26} {1000 * total / requests:7.1f} ms  -> {total / wall:.2f} of {os.cpu_count()} cores busy "
+          f"at {requests / wall:.1f} requests/s")
+
+
 def stop(process: subprocess.Popen[Any] | None) -> None:
     if process is None or process.poll() is not None:
         return
@@ -254,6 +314,10 @@ def main(argv: list[str]) -> int:
                       "LOAD_PAYLOAD": json.dumps(cast["payload"]), "LOAD_REFERENCES": str(references),
                       "LOAD_SESSIONS": "" if args.logins else json.dumps(cast["sessions"])}
         run_time = f"{seconds(args.run_time)}s"
+        import resource
+
+        cpu_before = cpu_snapshot(args, server.pid, worker.pid)
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(
             [str(BIN / "locust"), "-f", str(HERE / "load" / "locustfile.py"), "--headless", "--only-summary",
@@ -263,6 +327,10 @@ def main(argv: list[str]) -> int:
             cwd=ROOT, env=locust_env, check=False, timeout=seconds(args.run_time) + 120,
         )
         wall = time.perf_counter() - started
+        children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        locust_cpu = (children_after.ru_utime - children_before.ru_utime
+                      + children_after.ru_stime - children_before.ru_stime)
+        cpu_after = cpu_snapshot(args, server.pid, worker.pid)
     finally:
         stop(server)
         stop(worker)
@@ -278,6 +346,7 @@ def main(argv: list[str]) -> int:
           f"median {total['50%']} ms, p95 {p95:.0f} ms, p99 {total['99%']} ms "
           f"({args.users} users, {args.workers}x{args.threads} gunicorn, {cast['cases']} cases; "
           f"load average {load_average[0]:.2f} {load_average[1]:.2f} {load_average[2]:.2f})")
+    cpu_report(cpu_before, cpu_after, locust_cpu, requests, wall)
     ok = failures == 0 and p95 < P95_TARGET_MS
     print("targets met: 0 errors and p95 < 300 ms" if ok else "TARGETS MISSED: 0 errors and p95 < 300 ms")
     if args.backup_restore:
