@@ -11,6 +11,7 @@ import sys
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.db.models import Q
 
 from tests.conftest import signal_input
 from vangnet.audit.context import processing_context
@@ -183,3 +184,35 @@ def test_review_page_shows_evidence_without_names(cast, logged_in, settings):
     for name in ("Olumide", "Adeyemi", "Adebayo"):
         assert name not in page
     assert first.reference in page and second.reference in page
+
+
+def test_relinking_writes_only_what_changed(cast):
+    """A relink with nothing new writes no cluster, person key or review row: the cost of a new signal must
+    not grow with every case the registry holds."""
+    signals = [register(cast), register(cast, given_names="Olumidé", family_name="Adeyemmi"),
+               register(cast, given_names="Mihaela", family_name="Ionescu", birth_date=datetime.date(1987, 1, 9))]
+    services.link_all()
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        result = services.relink()
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert result["changed"] == 0
+    assert writes == []
+    assert len(signals) == SignalEncoding.objects.count()
+
+
+def test_the_review_queue_keeps_waiting_pairs_and_drops_decided_ones(cast, settings):
+    # make every compared pair a "maybe" so the two variants wait for a human
+    settings.LINKAGE_SAME_THRESHOLD = 0.9999999
+    settings.LINKAGE_REVIEW_THRESHOLD = 0.0001
+    first, second = register(cast), register(cast, given_names="Olumidé", family_name="Adeyemmi")
+    services.link_all()
+    a, b = f"s{first.pk}", f"s{second.pk}"
+    pair = Q(record_a=a, record_b=b) | Q(record_a=b, record_b=a)
+    waiting = PossibleMatch.objects.get(pair)
+    services.relink()
+    assert PossibleMatch.objects.get(pair).found_at == waiting.found_at  # still waiting: the same row
+    with processing_context(actor=cast.national):
+        services.decide(a, b, same=True, actor=cast.national)
+    assert not PossibleMatch.objects.filter(pair).exists()

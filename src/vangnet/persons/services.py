@@ -103,27 +103,55 @@ def relink(enc: RecordEncoder | None = None) -> dict[str, int]:
     enc = enc or encoder()
     reencoded = reencode_stale(enc)
     index, rows = build_index(enc)
-    changed = 0
+    # Only what changed is written, one UPDATE per destination cluster: a new signal moves a handful of rows,
+    # not the tens of thousands a national registry holds.
+    moves: dict[str, list[int]] = {}
     for row in rows:
         cluster = index.cluster_id(row.record_id)
         if row.cluster_id != cluster:
-            SignalEncoding.objects.filter(pk=row.pk).update(cluster_id=cluster)
-            changed += 1
+            moves.setdefault(cluster, []).append(row.pk)
+    for cluster, pks in moves.items():
+        SignalEncoding.objects.filter(pk__in=pks).update(cluster_id=cluster)
+    changed = sum(len(pks) for pks in moves.values())
     # a case's person key is the cluster of its oldest encoded signal
-    case_keys: dict[int, str] = {}
-    for case_id, cluster in (SignalEncoding.objects.order_by("signal__submitted_at", "pk")
-                             .values_list("signal__case_id", "cluster_id")):
-        case_keys.setdefault(case_id, cluster)
-    for case_id, cluster in case_keys.items():
-        Case.objects.filter(pk=case_id).exclude(person_key=cluster).update(person_key=cluster)
-    PossibleMatch.objects.all().delete()
-    PossibleMatch.objects.bulk_create([
-        PossibleMatch(record_a=link.a, record_b=link.b, probability=link.probability,
-                      evidence=evidence_for(index, link))
-        for link in index.review_queue()
-    ])
+    case_keys: dict[int, tuple[str, str]] = {}
+    for case_id, cluster, person_key in (SignalEncoding.objects.order_by("signal__submitted_at", "pk")
+                                         .values_list("signal__case_id", "cluster_id", "signal__case__person_key")):
+        case_keys.setdefault(case_id, (cluster, person_key))
+    rekeyed: dict[str, list[int]] = {}
+    for case_id, (cluster, person_key) in case_keys.items():
+        if cluster != person_key:
+            rekeyed.setdefault(cluster, []).append(case_id)
+    for cluster, case_ids in rekeyed.items():
+        Case.objects.filter(pk__in=case_ids).update(person_key=cluster)
+    _refresh_review_queue(index)
     return {"encodings": len(rows), "clusters": len(index.clusters()), "changed": changed,
             "review": PossibleMatch.objects.count(), "reencoded": reencoded}
+
+
+def _refresh_review_queue(index: LinkageIndex) -> None:
+    """Make the stored review queue equal the index's: remove pairs no longer in doubt, add new ones, update
+    the score of the others (a pair keeps its ``found_at``: how long it has waited for a human)."""
+    wanted = {(link.a, link.b): link for link in index.review_queue()}
+    stored = {(m.record_a, m.record_b): m for m in PossibleMatch.objects.all()}
+    gone = [m.pk for pair, m in stored.items() if pair not in wanted]
+    if gone:
+        PossibleMatch.objects.filter(pk__in=gone).delete()
+    PossibleMatch.objects.bulk_create([
+        PossibleMatch(record_a=a, record_b=b, probability=link.probability, evidence=evidence_for(index, link))
+        for (a, b), link in wanted.items() if (a, b) not in stored
+    ])
+    changed = []
+    for pair, match in stored.items():
+        link = wanted.get(pair)
+        if link is None:
+            continue
+        evidence = evidence_for(index, link)
+        if match.probability != link.probability or match.evidence != evidence:
+            match.probability, match.evidence = link.probability, evidence
+            changed.append(match)
+    if changed:
+        PossibleMatch.objects.bulk_update(changed, ["probability", "evidence"], batch_size=500)
 
 
 def partition() -> set[frozenset[str]]:
