@@ -216,3 +216,27 @@ def test_the_review_queue_keeps_waiting_pairs_and_drops_decided_ones(cast, setti
     with processing_context(actor=cast.national):
         services.decide(a, b, same=True, actor=cast.national)
     assert not PossibleMatch.objects.filter(pair).exists()
+
+
+def test_a_burst_of_new_signals_shares_one_relink(cast, monkeypatch):
+    """Three link tasks queued together: the first run covers all three encodings, the others skip."""
+    signals = [register(cast), register(cast, given_names="Olumidé", family_name="Adeyemmi"),
+               register(cast, given_names="Mihaela", family_name="Ionescu", birth_date=datetime.date(1987, 1, 9))]
+    generations = []
+    real_relink_up_to = services.relink_up_to
+    monkeypatch.setattr(services, "relink_up_to", generations.append)  # encode only, as if the tasks were queued
+    for signal in signals:
+        services.link_signal(signal.pk)
+    monkeypatch.setattr(services, "relink_up_to", real_relink_up_to)
+    runs = []
+    real_relink = services.relink
+    monkeypatch.setattr(services, "relink", lambda: runs.append(1) or real_relink())
+    assert [services.relink_up_to(g) for g in generations] == [True, False, False]
+    assert len(runs) == 1
+    clusters = dict(SignalEncoding.objects.values_list("signal_id", "cluster_id"))
+    assert clusters[signals[0].pk] == clusters[signals[1].pk] != clusters[signals[2].pk]
+    # a signal after the run is not covered by it
+    late = register(cast, given_names="Olumide", family_name="Adeyemi")
+    services.link_signal(late.pk)
+    assert len(runs) == 2
+    assert SignalEncoding.objects.get(signal=late).cluster_id == clusters[signals[0].pk]

@@ -55,3 +55,19 @@ class PossibleMatch(models.Model):
     class Meta:
         ordering = ["-probability", "pk"]
         constraints = [models.UniqueConstraint(fields=["record_a", "record_b"], name="one_possible_match_per_pair")]
+
+
+class LinkageState(models.Model):
+    """One row that lets many "link this signal" tasks share one re-clustering.
+
+    Every stored encoding raises ``generation`` in its own transaction; a relink run remembers the generation
+    it saw as ``linked_generation``. A task whose encoding is already covered by a later run has nothing left
+    to do, so a burst of new signals costs one relink instead of one each."""
+
+    generation = models.PositiveBigIntegerField(default=0)
+    linked_generation = models.PositiveBigIntegerField(default=0)
+    linked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("linkage state")
+        verbose_name_plural = _("linkage states")

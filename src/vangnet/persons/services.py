@@ -1,8 +1,9 @@
 """Linking signals to persons: encode where the name is, cluster, and apply human decisions.
 
 One write path: ``relink`` rebuilds the linkage index from the stored encodings and decisions and
-writes the cluster ids, the persons' keys on cases and the review queue. It runs after every new
-signal (a background task) and after every decision. At national scale it would keep the index in
+writes the cluster ids, the persons' keys on cases and the review queue, and only what changed. It runs
+after new signals (a background task per signal; a burst of signals shares one run, see ``link_signal``)
+and after every decision. At national scale it would keep the index in
 memory between runs (``LinkageIndex.add``); the rebuild is vectorised and takes well under a second
 for tens of thousands of encodings (benchmarks/bench_linkage.py).
 """
@@ -13,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from vangnet.audit.models import Action
@@ -21,7 +23,7 @@ from vangnet.cases.models import Case, CaseEvent
 from vangnet.cases.services import add_event
 from vangnet.linkage import HumanDecision, LinkageIndex, PersonRecord, RecordEncoder, RecordEncoding, Thresholds
 from vangnet.linkage.matching import waterfall
-from vangnet.persons.models import MatchDecision, PossibleMatch, SignalEncoding
+from vangnet.persons.models import LinkageState, MatchDecision, PossibleMatch, SignalEncoding
 from vangnet.signals.models import Signal
 
 
@@ -185,12 +187,50 @@ def rotate_secret(new_secret: str) -> dict[str, int]:
 
 
 def link_signal(signal_id: int) -> None:
-    """Encode one new signal and re-cluster. Idempotent: an encoded signal is left alone."""
+    """Encode one new signal and re-cluster. Idempotent: an encoded signal is left alone.
+
+    Encoding and re-clustering are two steps: the encoding raises the linkage generation in its own
+    transaction, and the relink is skipped when a run that started after it already covered it (a burst of
+    signals, or several workers, costs one relink, not one per signal)."""
     if SignalEncoding.objects.filter(signal_id=signal_id).exists():
         return
     signal = Signal.objects.select_related("case").filter(pk=signal_id).first()
-    if signal is not None and encode_signal(signal) is not None:
+    if signal is None:
+        return
+    with transaction.atomic():
+        if encode_signal(signal) is None:
+            return
+        generation = _next_generation()
+    relink_up_to(generation)
+
+
+def _state() -> LinkageState:
+    """The linkage state row, locked until the end of the caller's transaction."""
+    LinkageState.objects.get_or_create(pk=1)
+    return LinkageState.objects.select_for_update().get(pk=1)
+
+
+def _next_generation() -> int:
+    state = _state()
+    state.generation += 1
+    state.save(update_fields=["generation"])
+    return state.generation
+
+
+def relink_up_to(generation: int) -> bool:
+    """Re-cluster unless a run has already covered ``generation``; True when this call re-clustered.
+
+    The state row is locked for the run, so every encoding that raised the generation up to the one read
+    here has committed and is seen by the relink."""
+    with transaction.atomic():
+        state = _state()
+        if state.linked_generation >= generation:
+            return False
+        seen = state.generation
         relink()
+        state.linked_generation, state.linked_at = seen, timezone.now()
+        state.save(update_fields=["linked_generation", "linked_at"])
+    return True
 
 
 def link_all() -> dict[str, int]:
