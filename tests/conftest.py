@@ -55,6 +55,17 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def no_linkage_index_from_another_test() -> Any:
+    """The task worker keeps its linkage index between tasks; a test starts without one from an earlier test
+    (whose database rows were rolled back)."""
+    from vangnet.persons import services
+
+    services._forget_cached_index()
+    yield
+    services._forget_cached_index()
+
+
 @dataclass
 class Cast:
     reporter: Any

@@ -235,8 +235,42 @@ def test_a_burst_of_new_signals_shares_one_relink(cast, monkeypatch):
     assert len(runs) == 1
     clusters = dict(SignalEncoding.objects.values_list("signal_id", "cluster_id"))
     assert clusters[signals[0].pk] == clusters[signals[1].pk] != clusters[signals[2].pk]
-    # a signal after the run is not covered by it
+    # a signal after the run is not covered by it: it is added to the kept index, no rebuild
     late = register(cast, given_names="Olumide", family_name="Adeyemi")
     services.link_signal(late.pk)
-    assert len(runs) == 2
+    assert len(runs) == 1
     assert SignalEncoding.objects.get(signal=late).cluster_id == clusters[signals[0].pk]
+    late.case.refresh_from_db()
+    assert late.case.person_key == clusters[signals[0].pk]
+
+
+def test_the_kept_index_gives_the_clusters_of_a_full_rebuild(cast, monkeypatch):
+    """Signals linked one by one through the kept index end in the same clusters, person keys and review
+    queue as one rebuild from all encodings; a decision or a removed encoding makes the next run rebuild."""
+    variants = [("Olumide", "Adeyemi"), ("Olumidé", "Adeyemmi"), ("Mihaela", "Ionescu"), ("Mihaela", "Ionesco"),
+                ("Ana", "Popescu"), ("Anna", "Popescu"), ("Wei", "Zhang"), ("Zhang", "Wei")]
+    signals = [register(cast, given_names=g, family_name=f) for g, f in variants]
+    full_runs = []
+    real_relink = services.relink
+    monkeypatch.setattr(services, "relink", lambda: full_runs.append(1) or real_relink())
+    for signal in signals:
+        services.link_signal(signal.pk)
+    assert len(full_runs) == 1  # the first signal builds the index; the other seven extend it
+    kept = (dict(SignalEncoding.objects.values_list("record_id", "cluster_id")),
+            dict(SignalEncoding.objects.values_list("signal__case_id", "signal__case__person_key")),
+            sorted(PossibleMatch.objects.values_list("record_a", "record_b")))
+    real_relink()
+    rebuilt = (dict(SignalEncoding.objects.values_list("record_id", "cluster_id")),
+               dict(SignalEncoding.objects.values_list("signal__case_id", "signal__case__person_key")),
+               sorted(PossibleMatch.objects.values_list("record_a", "record_b")))
+    assert kept == rebuilt
+    assert len(set(kept[0].values())) < len(signals)  # some variants did link
+
+    # another process's decision: the next signal rebuilds instead of extending a stale index
+    services.relink_up_to(services._next_generation())  # a run that leaves a kept index in this process
+    a, b = f"s{signals[2].pk}", f"s{signals[3].pk}"
+    MatchDecision.objects.create(record_a=min(a, b), record_b=max(a, b), same=False, decided_by=cast.national)
+    full_runs.clear()
+    services.link_signal(register(cast, given_names="Mihaela", family_name="Ionescu").pk)
+    assert len(full_runs) == 1
+    assert SignalEncoding.objects.get(record_id=a).cluster_id != SignalEncoding.objects.get(record_id=b).cluster_id

@@ -10,6 +10,8 @@ for tens of thousands of encodings (benchmarks/bench_linkage.py).
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -102,6 +104,8 @@ def evidence_for(index: LinkageIndex, link: Any) -> dict[str, Any]:
 @transaction.atomic
 def relink(enc: RecordEncoder | None = None) -> dict[str, int]:
     """Recompute clusters, persons' keys on cases and the review queue from all encodings."""
+    global _CACHE
+    _CACHE = None
     enc = enc or encoder()
     reencoded = reencode_stale(enc)
     index, rows = build_index(enc)
@@ -112,23 +116,91 @@ def relink(enc: RecordEncoder | None = None) -> dict[str, int]:
         cluster = index.cluster_id(row.record_id)
         if row.cluster_id != cluster:
             moves.setdefault(cluster, []).append(row.pk)
+    _write_clusters(moves, case_ids=None)
+    _refresh_review_queue(index)
+    _CACHE = _CachedIndex(index=index, generation=None, key_id=enc.key_id, scheme=enc.config.scheme,
+                          decisions=MatchDecision.objects.count(), thresholds=thresholds(),
+                          records={row.record_id: row.pk for row in rows})
+    return {"encodings": len(rows), "clusters": len(index.clusters()),
+            "changed": sum(len(pks) for pks in moves.values()),
+            "review": PossibleMatch.objects.count(), "reencoded": reencoded}
+
+
+def _write_clusters(moves: dict[str, list[int]], case_ids: Collection[int] | None) -> None:
+    """Store new cluster ids (``moves``: cluster id -> encoding pks) and bring the persons' keys of the
+    cases in ``case_ids`` (None: every case) in line: a case's key is the cluster of its oldest encoded
+    signal. Only rows that differ are written."""
     for cluster, pks in moves.items():
         SignalEncoding.objects.filter(pk__in=pks).update(cluster_id=cluster)
-    changed = sum(len(pks) for pks in moves.values())
-    # a case's person key is the cluster of its oldest encoded signal
+    encodings = SignalEncoding.objects.order_by("signal__submitted_at", "pk")
+    if case_ids is not None:
+        encodings = encodings.filter(signal__case_id__in=case_ids)
     case_keys: dict[int, tuple[str, str]] = {}
-    for case_id, cluster, person_key in (SignalEncoding.objects.order_by("signal__submitted_at", "pk")
-                                         .values_list("signal__case_id", "cluster_id", "signal__case__person_key")):
+    for case_id, cluster, person_key in encodings.values_list("signal__case_id", "cluster_id",
+                                                              "signal__case__person_key"):
         case_keys.setdefault(case_id, (cluster, person_key))
     rekeyed: dict[str, list[int]] = {}
     for case_id, (cluster, person_key) in case_keys.items():
         if cluster != person_key:
             rekeyed.setdefault(cluster, []).append(case_id)
-    for cluster, case_ids in rekeyed.items():
-        Case.objects.filter(pk__in=case_ids).update(person_key=cluster)
-    _refresh_review_queue(index)
-    return {"encodings": len(rows), "clusters": len(index.clusters()), "changed": changed,
-            "review": PossibleMatch.objects.count(), "reencoded": reencoded}
+    for cluster, ids in rekeyed.items():
+        Case.objects.filter(pk__in=ids).update(person_key=cluster)
+
+
+@dataclass
+class _CachedIndex:
+    """The last index this process built or extended, kept between tasks of the task worker so a new signal
+    is added to it (``LinkageIndex.add``) instead of rebuilding from every stored encoding."""
+
+    index: LinkageIndex
+    generation: int | None  # the linkage generation it reflects (None: not known, do not extend)
+    key_id: str
+    scheme: str
+    decisions: int
+    thresholds: Thresholds
+    records: dict[str, int]  # record id -> SignalEncoding pk
+
+
+_CACHE: _CachedIndex | None = None
+
+
+def _forget_cached_index() -> None:
+    global _CACHE
+    _CACHE = None
+
+
+def _relink_incrementally(state: LinkageState) -> dict[str, int] | None:
+    """Add the encodings the cached index lacks to it and write what changed; None when the cache cannot be
+    trusted (another process relinked, a decision, another secret or scheme, an encoding was removed or
+    re-encoded) and a full relink is needed."""
+    cache = _CACHE
+    enc = encoder()
+    if (cache is None or cache.generation != state.linked_generation or cache.key_id != enc.key_id
+            or cache.scheme != enc.config.scheme or cache.thresholds != thresholds()
+            or cache.decisions != MatchDecision.objects.count()):
+        return None
+    stored = dict(SignalEncoding.objects.values_list("record_id", "pk"))
+    if any(stored.get(rid) != pk for rid, pk in cache.records.items()):
+        return None
+    new = list(SignalEncoding.objects.filter(pk__in=[pk for rid, pk in stored.items() if rid not in cache.records])
+               .order_by("pk"))
+    if any(not _is_current(row, enc) for row in new):
+        return None
+    changed: dict[str, str] = {}
+    for row in new:
+        changed.update(cache.index.add(RecordEncoding.from_json(row.encoding)).changed)
+        cache.records[row.record_id] = row.pk
+    # only records whose stored cluster differs (a new row was stored with its own record id as cluster id)
+    stored_clusters = dict(SignalEncoding.objects.filter(record_id__in=list(changed))
+                           .values_list("record_id", "cluster_id"))
+    moves: dict[str, list[int]] = {}
+    for rid, cluster in changed.items():
+        if stored_clusters.get(rid) != cluster:
+            moves.setdefault(cluster, []).append(cache.records[rid])
+    cases = set(SignalEncoding.objects.filter(record_id__in=list(changed)).values_list("signal__case_id", flat=True))
+    _write_clusters(moves, case_ids=cases)
+    _refresh_review_queue(cache.index)
+    return {"encodings": len(cache.records), "added": len(new), "changed": sum(len(p) for p in moves.values())}
 
 
 def _refresh_review_queue(index: LinkageIndex) -> None:
@@ -221,15 +293,23 @@ def relink_up_to(generation: int) -> bool:
     """Re-cluster unless a run has already covered ``generation``; True when this call re-clustered.
 
     The state row is locked for the run, so every encoding that raised the generation up to the one read
-    here has committed and is seen by the relink."""
+    here has committed and is seen by the relink. The run extends this process's cached index when it can
+    and rebuilds from all encodings otherwise."""
     with transaction.atomic():
         state = _state()
         if state.linked_generation >= generation:
             return False
         seen = state.generation
-        relink()
+        try:
+            if _relink_incrementally(state) is None:
+                relink()
+        except BaseException:
+            _forget_cached_index()  # it may hold records this rolled-back run never stored
+            raise
         state.linked_generation, state.linked_at = seen, timezone.now()
         state.save(update_fields=["linked_generation", "linked_at"])
+        if _CACHE is not None:
+            _CACHE.generation = seen
     return True
 
 
