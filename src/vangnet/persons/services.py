@@ -180,7 +180,7 @@ def _relink_incrementally(state: LinkageState) -> dict[str, int] | None:
             or cache.decisions != MatchDecision.objects.count()):
         return None
     stored = dict(SignalEncoding.objects.values_list("record_id", "pk"))
-    if any(stored.get(rid) != pk for rid, pk in cache.records.items()):
+    if not cache.records.items() <= stored.items():  # an encoding was removed or replaced
         return None
     new = list(SignalEncoding.objects.filter(pk__in=[pk for rid, pk in stored.items() if rid not in cache.records])
                .order_by("pk"))
@@ -207,25 +207,20 @@ def _refresh_review_queue(index: LinkageIndex) -> None:
     """Make the stored review queue equal the index's: remove pairs no longer in doubt, add new ones, update
     the score of the others (a pair keeps its ``found_at``: how long it has waited for a human)."""
     wanted = {(link.a, link.b): link for link in index.review_queue()}
-    stored = {(m.record_a, m.record_b): m for m in PossibleMatch.objects.all()}
-    gone = [m.pk for pair, m in stored.items() if pair not in wanted]
+    stored = {(a, b): (pk, p) for pk, a, b, p in
+              PossibleMatch.objects.values_list("pk", "record_a", "record_b", "probability")}
+    gone = [pk for pair, (pk, _p) in stored.items() if pair not in wanted]
     if gone:
         PossibleMatch.objects.filter(pk__in=gone).delete()
     PossibleMatch.objects.bulk_create([
         PossibleMatch(record_a=a, record_b=b, probability=link.probability, evidence=evidence_for(index, link))
         for (a, b), link in wanted.items() if (a, b) not in stored
     ])
-    changed = []
-    for pair, match in stored.items():
+    for pair, (pk, probability) in stored.items():
         link = wanted.get(pair)
-        if link is None:
-            continue
-        evidence = evidence_for(index, link)
-        if match.probability != link.probability or match.evidence != evidence:
-            match.probability, match.evidence = link.probability, evidence
-            changed.append(match)
-    if changed:
-        PossibleMatch.objects.bulk_update(changed, ["probability", "evidence"], batch_size=500)
+        if link is not None and link.probability != probability:  # the same score has the same evidence
+            PossibleMatch.objects.filter(pk=pk).update(probability=link.probability,
+                                                       evidence=evidence_for(index, link))
 
 
 def partition() -> set[frozenset[str]]:
