@@ -229,6 +229,34 @@ def cpu_report(before: dict[str, dict[int, float]], after: dict[str, dict[int, f
           f"at {requests / wall:.1f} requests/s")
 
 
+def warm_linkage(args: argparse.Namespace, cast: dict[str, Any], timeout: float = 300) -> None:
+    """Submit one signal and wait until the task worker has linked it: its first link builds the linkage index
+    from every stored encoding (seconds at this size), which a worker that has been running has long done."""
+    import dj_database_url
+    import psycopg
+
+    db = dj_database_url.parse(args.database_url)
+    query = "SELECT generation, linked_generation FROM persons_linkagestate WHERE id = 1"
+    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
+                         dbname=db["NAME"], autocommit=True) as conn:
+        before = (conn.execute(query).fetchone() or (0, 0))[0]
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{args.port}/api/v1/signals", data=json.dumps(cast["payload"]).encode(), method="POST",
+            headers={"Authorization": f"Token {cast['token']}", "Content-Type": "application/json",
+                     "Idempotency-Key": f"warm-up-{time.time_ns()}"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            row = conn.execute(query).fetchone()
+            if row and row[0] > before and row[1] >= row[0]:
+                print(f"the task worker linked a first signal in {time.monotonic() - started:.1f} s "
+                      "(its linkage index is built)", flush=True)
+                return
+            time.sleep(1)
+    print("warning: the task worker did not link the warm-up signal in time", flush=True)
+
+
 def stop(process: subprocess.Popen[Any] | None) -> None:
     if process is None or process.poll() is not None:
         return
@@ -318,6 +346,7 @@ def main(argv: list[str]) -> int:
         manage(args, "schedule_tasks")
         wait_ready(args.port)
         warm_up(args.port, args.workers * args.threads * 4)
+        warm_linkage(args, cast)
         prefix = work / "locust"
         locust_env = {**env, "LOAD_COORDINATOR": cast["coordinator"], "LOAD_REPORTER": cast["reporter"],
                       "LOAD_PASSWORD": PASSWORD, "LOAD_TOKEN": cast["token"],
