@@ -30,6 +30,12 @@ CSRF_COOKIE = os.environ.get("LOAD_CSRF_COOKIE", "vangnet_csrf")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+#: synthetic names only
+GIVEN = ["Ana", "Maria", "Ioana", "Olena", "Tetiana", "Amina", "Fatima", "Grace", "Blessing", "Linh", "Mai", "Wei",
+         "Li", "Samir", "Yonas", "Senait", "Joana", "Piotr", "Dmytro", "Rahul", "Priya", "Carlos", "Lucia", "Eva"]
+FAMILY = ["Popescu", "Ionescu", "Kowalski", "Shevchenko", "Kovalenko", "Okafor", "Adeyemi", "Nguyen", "Tran", "Zhang",
+          "Chen", "Haile", "Tesfaye", "Singh", "Sharma", "Silva", "Santos", "Horvath", "Petrov", "El Amrani", "Jansen"]
+
 SESSIONS: dict[str, list[str]] = json.loads(os.environ.get("LOAD_SESSIONS") or "{}")
 
 
@@ -110,7 +116,12 @@ class ApiClient(HttpUser):
 
     @task(2)
     def submit(self) -> None:
-        with self.client.post("/api/v1/signals", name="POST /api/v1/signals", json=PAYLOAD, catch_response=True,
+        # a different synthetic person each time (mostly new persons, sometimes a namesake), as in real intake
+        person = {**PAYLOAD.get("person", {}), "given_names": random.choice(GIVEN),
+                  "family_name": random.choice(FAMILY),
+                  "birth_date": f"{random.randint(1965, 2008)}-{random.randint(1, 12):02d}-{random.randint(1, 28):02d}"}
+        with self.client.post("/api/v1/signals", name="POST /api/v1/signals", json={**PAYLOAD, "person": person},
+                              catch_response=True,
                               headers={**self.headers, "Idempotency-Key": uuid.uuid4().hex}) as response:
             if response.status_code != 201:
                 response.failure(f"{response.status_code}: {response.text[:200]}")
