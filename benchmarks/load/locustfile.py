@@ -19,14 +19,13 @@ import re
 import uuid
 from pathlib import Path
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, task
 
 REFERENCES = [line.strip() for line in Path(os.environ.get("LOAD_REFERENCES", "/dev/null")).read_text().splitlines()
               if line.strip()]
 PAYLOAD = json.loads(os.environ.get("LOAD_PAYLOAD", "{}"))
 #: the cookie names of settings.py over plain HTTP (the load test serves on 127.0.0.1 without TLS)
 SESSION_COOKIE = os.environ.get("LOAD_SESSION_COOKIE", "vangnet_session")
-CSRF_COOKIE = os.environ.get("LOAD_CSRF_COOKIE", "vangnet_csrf")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -39,19 +38,20 @@ FAMILY = ["Popescu", "Ionescu", "Kowalski", "Shevchenko", "Kovalenko", "Okafor",
 SESSIONS: dict[str, list[str]] = json.loads(os.environ.get("LOAD_SESSIONS") or "{}")
 
 
-class WebUser(HttpUser):
+class WebUser(FastHttpUser):  # FastHttpUser: the load generator shares the 2 cores, so it must be light
     abstract = True
     username = ""
     kind = ""
 
     def on_start(self) -> None:
+        self.cookie: dict[str, str] = {}
         pool = SESSIONS.get(self.kind)
         if pool:  # a session made beforehand: the measurement is about pages, not password hashing
-            self.client.cookies.set(SESSION_COOKIE, pool.pop(), domain="127.0.0.1")
+            self.cookie = {"Cookie": f"{SESSION_COOKIE}={pool.pop()}"}
             return
         page = self.client.get("/login/", name="/login/")
         match = CSRF.search(page.text)
-        token = match.group(1) if match else self.client.cookies.get(CSRF_COOKIE, "")
+        token = match.group(1) if match else ""
         with self.client.post("/login/", name="/login/ (POST)", catch_response=True, allow_redirects=False, data={
             "username": self.username, "password": os.environ["LOAD_PASSWORD"], "csrfmiddlewaretoken": token,
         }, headers={"Referer": f"{self.host}/login/"}) as response:
@@ -60,11 +60,12 @@ class WebUser(HttpUser):
 
     def page(self, path: str, name: str) -> None:
         """GET a page; being sent to the login page counts as a failure (a lost session)."""
-        with self.client.get(path, name=name, catch_response=True) as response:
-            if response.status_code != 200:
-                response.failure(f"HTTP {response.status_code}")
-            elif "/login/" in response.url:
+        with self.client.get(path, name=name, catch_response=True, headers=self.cookie,
+                             allow_redirects=False) as response:
+            if response.status_code in (301, 302) and "/login/" in (response.headers.get("Location") or ""):
                 response.failure("sent to the login page")
+            elif response.status_code != 200:
+                response.failure(f"HTTP {response.status_code}")
 
 
 class Coordinator(WebUser):
@@ -106,7 +107,7 @@ class Reporter(WebUser):
         self.page("/sharing/", "/sharing/ (handovers)")
 
 
-class ApiClient(HttpUser):
+class ApiClient(FastHttpUser):
     weight = 1
     wait_time = between(1, 3)
 
