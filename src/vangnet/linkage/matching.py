@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vangnet.linkage.encoding import BIRTH_PARTS, IncompatibleEncodingError, RecordEncoding
-from vangnet.linkage.similarity import pack_filters, popcount_rows
+from vangnet.linkage.similarity import and_popcount, pack_filters, popcount_rows
 
 __all__ = [
     "BlockingStats",
@@ -327,7 +327,7 @@ def _take(f: FilterColumn, rows: npt.NDArray[np.intp]) -> FilterColumn:
 
 def _dice(a: FilterColumn, b: FilterColumn) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
     """Dice of row-aligned (already gathered) filters."""
-    inter = popcount_rows(np.bitwise_and(a.words, b.words))
+    inter = and_popcount(a.words, b.words)
     total = a.counts + b.counts
     present = a.present & b.present
     sim = np.zeros(len(total), dtype=np.float32)
@@ -344,7 +344,7 @@ _CONTAINED_MIN_BITS = 60
 
 def _contained(a: FilterColumn, b: FilterColumn) -> npt.NDArray[np.bool_]:
     """The shorter filter's bits lie (almost) all inside the longer one's."""
-    inter = popcount_rows(np.bitwise_and(a.words, b.words))
+    inter = and_popcount(a.words, b.words)
     small = np.minimum(a.counts, b.counts)
     return a.present & b.present & (small >= _CONTAINED_MIN_BITS) & (inter >= 0.8 * small) & (a.counts != b.counts)
 
