@@ -108,7 +108,7 @@ def test_exact_small_cases_1024_bit() -> None:
     packed = pack_filters([full, half, top_bit])
     with kernel.use("numba"):
         assert popcount_rows(packed).tolist() == [1024, 512, 1]
-        s, li, ri = dice_all_pairs(packed[:1], packed, threshold=0.0)
+        s, _, ri = dice_all_pairs(packed[:1], packed, threshold=0.0)
         assert ri.tolist() == [0, 1, 2]
         assert s.tolist() == pytest.approx([1.0, 2 * 512 / 1536, 2 / 1025])
         for x, y in [(full, half), (half, top_bit), (full, top_bit)]:
@@ -186,9 +186,8 @@ def test_backend_choice(monkeypatch: pytest.MonkeyPatch) -> None:
         kernel.active()
     monkeypatch.delenv(kernel.ENV_KERNEL)
     assert kernel.active() == "numba"
-    with pytest.raises(ValueError):
-        with kernel.use("fortran"):  # type: ignore[arg-type]
-            pass
+    with pytest.raises(ValueError), kernel.use("fortran"):  # type: ignore[arg-type]
+        pass
 
 
 def test_falls_back_to_numpy_without_numba(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -238,4 +237,4 @@ def test_importing_the_library_and_cli_does_not_import_numba() -> None:
         "import sys, vangnet.linkage, vangnet.linkage.cli, vangnet.linkage.similarity;"
         "assert 'numba' not in sys.modules, 'numba imported at start'"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)  # noqa: S603 - our own interpreter

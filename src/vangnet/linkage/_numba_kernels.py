@@ -27,7 +27,7 @@ __all__ = ["all_pairs_rows", "and_count_pairs", "and_count_rows", "dice_pairs"]
 
 
 @intrinsic
-def _popcount64(typingctx: Any, x: Any) -> Any:
+def _ctpop64(typingctx: Any, x: Any) -> Any:
     """Number of set bits of a ``uint64`` (LLVM ``ctpop``)."""
     sig = types.uint64(types.uint64)
 
@@ -35,6 +35,9 @@ def _popcount64(typingctx: Any, x: Any) -> Any:
         return builder.ctpop(args[0])
 
     return sig, codegen
+
+
+_popcount64: Any = _ctpop64
 
 
 def _jit(**options: Any) -> Callable[[Callable[..., Any]], Any]:
@@ -52,7 +55,7 @@ def _jit(**options: Any) -> Callable[[Callable[..., Any]], Any]:
 
 
 @_jit(nogil=True, inline="always")
-def _and_count(a: Any, ra: int, b: Any, rb: int) -> int:
+def _and_count(a: Any, ra: int, b: Any, rb: int) -> Any:
     acc = np.uint64(0)
     for w in range(a.shape[1]):
         acc += _popcount64(a[ra, w] & b[rb, w])
@@ -113,9 +116,8 @@ def all_pairs_rows(
         for c in range(n_right):
             b = np.int64(rc[c])
             total = a + b
-            if threshold > 0.0:
-                if total == 0 or 2.0 * min(a, b) < threshold * total:
-                    continue
+            if threshold > 0.0 and (total == 0 or 2.0 * min(a, b) < threshold * total):
+                continue
             inter = _and_count(left, row, right, c)
             if 2.0 * inter >= threshold * total:
                 if k < cap:

@@ -104,9 +104,9 @@ def set_threads(threads: int | None) -> Iterator[None]:
     import numba
 
     with parallel_lock:
+        available = int(numba.config.NUMBA_NUM_THREADS)  # type: ignore[attr-defined]
         previous = numba.get_num_threads()
-        wanted = numba.config.NUMBA_NUM_THREADS if threads is None else threads
-        numba.set_num_threads(max(1, min(int(wanted), numba.config.NUMBA_NUM_THREADS)))
+        numba.set_num_threads(available if threads is None else max(1, min(int(threads), available)))
         try:
             yield
         finally:

@@ -62,9 +62,7 @@ def and_popcount(a: U64, b: U64) -> npt.NDArray[np.int32]:
     return popcount_rows(np.bitwise_and(a, b))
 
 
-def and_popcount_pairs(
-    left: U64, right: U64, i: npt.ArrayLike, j: npt.ArrayLike
-) -> npt.NDArray[np.int32]:
+def and_popcount_pairs(left: U64, right: U64, i: npt.ArrayLike, j: npt.ArrayLike) -> npt.NDArray[np.int32]:
     """``popcount(left[i[p]] & right[j[p]])`` for every pair ``p``.
 
     The compiled kernel reads the rows in place; the numpy path gathers them first.
@@ -84,7 +82,7 @@ def and_popcount_pairs(
 
 def _check_bounds(idx: npt.NDArray[np.intp], n: int) -> None:
     """The compiled kernel does not check indices; numpy's IndexError, raised up front."""
-    if len(idx) and (int(idx.min()) < -n or int(idx.max()) >= n):
+    if len(idx) and (int(np.min(idx)) < -n or int(np.max(idx)) >= n):
         raise IndexError(f"pair index out of bounds for {n} filters")
 
 
@@ -235,7 +233,7 @@ def _all_pairs_compiled(
             out_s = np.empty((rows, width), dtype=np.float32)
             counts = np.empty(rows, dtype=np.int64)
             fast.all_pairs_rows(lw, rw, lc, rc, start, float(threshold), out_j, out_s, counts)
-            most = int(counts.max()) if rows else 0
+            most = int(np.max(counts)) if rows else 0
             if most > width:
                 width = most  # run this block again, wide enough
                 continue
