@@ -238,3 +238,20 @@ def test_importing_the_library_and_cli_does_not_import_numba() -> None:
         "assert 'numba' not in sys.modules, 'numba imported at start'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)  # noqa: S603 - our own interpreter
+
+
+def test_matcher_and_dedup_identical_on_both_kernels() -> None:
+    from vangnet.linkage import RecordEncoder, deduplicate
+    from vangnet.linkage.demo import generate_demo
+    from vangnet.linkage.matching import EncodedBatch, candidate_pairs, compare_levels
+
+    data = generate_demo(150, seed=4)
+    batch = EncodedBatch.from_encodings(RecordEncoder(b"kernel-test-secret").encode_many(data.records))
+    i, j, _ = candidate_pairs(batch)
+    assert len(i) > 100
+    fast, ref = both(lambda: compare_levels(batch, i, j, chunk_size=97, workers=2))
+    assert_same(fast, ref)
+    assert (fast[:, :2] >= 0).any()  # some name levels were computed, not all missing
+    a, b = both(lambda: deduplicate(batch, workers=2))
+    assert a.cluster_ids == b.cluster_ids
+    assert_same(a.pairs.probability, b.pairs.probability)
