@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vangnet.linkage.encoding import BIRTH_PARTS, IncompatibleEncodingError, RecordEncoding
-from vangnet.linkage.similarity import pack_filters, popcount_rows
+from vangnet.linkage.similarity import and_popcount_pairs, pack_filters, popcount_rows
 
 __all__ = [
     "BlockingStats",
@@ -316,18 +316,34 @@ def candidate_pairs(
 # --------------------------------------------------------------------------- comparison levels
 
 
-def _gather(f: FilterColumn, rows: npt.NDArray[np.intp]) -> FilterColumn:
+@dataclass(slots=True)
+class _Side:
+    """One side of the candidate pairs of a filter field: the batch's words (not copied; the
+    Dice kernel reads the rows in place) and per pair its row, popcount and presence."""
+
+    words: U64
+    rows: npt.NDArray[np.intp]
+    counts: npt.NDArray[np.int32]
+    present: npt.NDArray[np.bool_]
+
+
+def _gather(f: FilterColumn, rows: npt.NDArray[np.intp]) -> _Side:
     # np.take is several times faster than fancy indexing for row gathers.
-    return FilterColumn(np.take(f.words, rows, axis=0), np.take(f.counts, rows), np.take(f.present, rows))
+    return _Side(f.words, rows, np.take(f.counts, rows), np.take(f.present, rows))
 
 
-def _take(f: FilterColumn, rows: npt.NDArray[np.intp]) -> FilterColumn:
-    return FilterColumn(f.words[rows], f.counts[rows], f.present[rows])
+def _take(f: _Side, sub: npt.NDArray[np.intp]) -> _Side:
+    return _Side(f.words, f.rows[sub], f.counts[sub], f.present[sub])
 
 
-def _dice(a: FilterColumn, b: FilterColumn) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
-    """Dice of row-aligned (already gathered) filters."""
-    inter = popcount_rows(np.bitwise_and(a.words, b.words))
+def _inter(a: _Side, b: _Side) -> npt.NDArray[np.int32]:
+    """Popcount of ``a & b`` per pair (compiled kernel; numpy gathers without it)."""
+    return and_popcount_pairs(a.words, b.words, a.rows, b.rows)
+
+
+def _dice(a: _Side, b: _Side) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
+    """Dice of the pairs of two sides."""
+    inter = _inter(a, b)
     total = a.counts + b.counts
     present = a.present & b.present
     sim = np.zeros(len(total), dtype=np.float32)
@@ -342,9 +358,9 @@ CONTAINED_LEVEL = 0.87
 _CONTAINED_MIN_BITS = 60
 
 
-def _contained(a: FilterColumn, b: FilterColumn) -> npt.NDArray[np.bool_]:
+def _contained(a: _Side, b: _Side) -> npt.NDArray[np.bool_]:
     """The shorter filter's bits lie (almost) all inside the longer one's."""
-    inter = popcount_rows(np.bitwise_and(a.words, b.words))
+    inter = _inter(a, b)
     small = np.minimum(a.counts, b.counts)
     return a.present & b.present & (small >= _CONTAINED_MIN_BITS) & (inter >= 0.8 * small) & (a.counts != b.counts)
 
