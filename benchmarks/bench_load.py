@@ -336,7 +336,8 @@ def main(argv: list[str]) -> int:
     server = worker = None
     try:
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "vangnet.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
+            [str(BIN / "gunicorn"), "vangnet.wsgi:application", "-c", "python:vangnet.ops.gunicorn_conf",
+             "--bind", f"127.0.0.1:{args.port}",
              "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
              # keep-alive longer than the users' 1-3 s think time: otherwise gunicorn closes an idle connection
              # just as locust reuses it, and the request fails with "connection reset"

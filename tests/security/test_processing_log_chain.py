@@ -275,3 +275,70 @@ def test_chaining_is_correct_under_concurrent_writers(cast):
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
     report = chain.verify()
     assert report.ok, report.findings[:5]
+
+
+def test_deferred_entries_are_written_in_order_at_the_end_of_the_block(cast):
+    close_purge_window()
+    before = ProcessingLogEntry.objects.count()
+    with transaction.atomic(), chain.deferred():
+        first = log_processing("case_management", "read", actor=cast.coordinator, subject="PD0001")
+        with chain.deferred():  # nested: adds to the outer block
+            second = log_processing("case_management", "read", actor=cast.coordinator, subject="PD0002")
+        assert ProcessingLogEntry.objects.count() == before  # nothing written (or locked) yet
+    assert ProcessingLogEntry.objects.count() == before + 2
+    stored = ProcessingLogEntry.objects.filter(pk__in=[first.pk, second.pk]).order_by("seq")
+    assert [e.subject_pseudonym for e in stored] == ["PD0001", "PD0002"]
+    assert stored[1].seq == stored[0].seq + 1 and stored[1].prev_hash == stored[0].entry_hash
+    assert chain.verify().ok
+
+
+def test_a_deferred_block_that_fails_or_rolls_back_writes_nothing(cast):
+    close_purge_window()
+    before = ProcessingLogEntry.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic(), chain.deferred():
+        log_processing("case_management", "read", actor=cast.coordinator, subject="PD0003")
+        raise RuntimeError("the change fails")
+    with transaction.atomic(), chain.deferred():
+        log_processing("case_management", "read", actor=cast.coordinator, subject="PD0004")
+        transaction.set_rollback(True)
+    assert ProcessingLogEntry.objects.count() == before
+    assert chain.verify().ok
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_long_deferred_write_does_not_hold_up_other_log_writers(cast):
+    """While one transaction is busy after logging (deferred), another request's entry is chained at once;
+    without deferral it would wait for the first transaction to commit."""
+    logged, release, done = threading.Event(), threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def long_write() -> None:
+        try:
+            with transaction.atomic(), chain.deferred():
+                log_processing("case_management", "create", actor=cast.coordinator, subject="PL0001")
+                logged.set()
+                release.wait(10)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            done.set()
+            connections.close_all()
+
+    writer = threading.Thread(target=long_write)
+    writer.start()
+    assert logged.wait(10)
+    other = threading.Thread(target=lambda: (log_processing("case_management", "read", actor=cast.coordinator,
+                                                            subject="PL0002"), connections.close_all()))
+    other.start()
+    other.join(5)
+    finished_while_the_write_was_open = not other.is_alive() and not done.is_set()
+    release.set()
+    writer.join(10)
+    other.join(10)
+    assert not errors, errors
+    assert finished_while_the_write_was_open
+    order = list(ProcessingLogEntry.objects.filter(subject_pseudonym__in=["PL0001", "PL0002"])
+                 .order_by("seq").values_list("subject_pseudonym", flat=True))
+    assert order == ["PL0002", "PL0001"]  # chained in commit order
+    assert chain.verify().ok

@@ -31,7 +31,7 @@ from vangnet.api.serializers import (
 )
 from vangnet.audit.context import processing_context
 from vangnet.audit.models import Action
-from vangnet.audit.services import log_processing
+from vangnet.audit.services import deferred_log, log_processing
 from vangnet.cases.models import Case
 from vangnet.sharing.models import Handover, HandoverStatus
 from vangnet.sharing.policies import load_policies
@@ -227,7 +227,7 @@ def idempotent(request: Request, endpoint: str, create: Callable[[], Response]) 
                        "without spaces.")
     organisation = request.auth.organisation
     fingerprint = _fingerprint(request.data)
-    with transaction.atomic():
+    with transaction.atomic(), deferred_log():
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(

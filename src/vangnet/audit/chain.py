@@ -3,6 +3,7 @@
 ``entry_hash = HMAC-SHA256(key, prev_hash | canonical(entry))`` with the key ``PROCESSING_LOG_HMAC_KEY``
 kept apart from the database. Appending locks the single chain-head row (``SELECT … FOR UPDATE``) in the
 same transaction as the insert, so concurrent writers get consecutive positions and chain in commit order.
+Long write transactions wrap their work in :func:`deferred`, so the head is locked only just before commit.
 Every ``PROCESSING_LOG_ANCHOR_EVERY`` entries an anchor (position + hash, MAC'd) is stored; anchors are
 also exported out of the database by ``manage.py anchor_processing_log``.
 
@@ -20,6 +21,8 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
@@ -52,25 +55,70 @@ def anchor_mac(seq: int, entry_hash: str, kind: str) -> str:
     return hmac.new(_key(), f"anchor|{kind}|{seq}|{entry_hash}".encode(), hashlib.sha256).hexdigest()
 
 
+_deferred: ContextVar[list[Any] | None] = ContextVar("vangnet_deferred_log_entries", default=None)
+
+
 def append(entry: Any) -> Any:
-    """Chain and insert ``entry`` (an unsaved ProcessingLogEntry)."""
+    """Chain and insert ``entry`` (an unsaved ProcessingLogEntry); inside :func:`deferred` it is kept and
+    chained when that block ends."""
+    buffer = _deferred.get()
+    if buffer is not None:
+        buffer.append(entry)
+        return entry
+    return append_many([entry])[0]
+
+
+def append_many(entries: list[Any]) -> list[Any]:
+    """Chain and insert ``entries`` in order, locking the chain head once."""
     from vangnet.audit.models import ChainAnchor, ChainHead
 
+    if not entries:
+        return entries
     with transaction.atomic():
         head = ChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             ChainHead.objects.get_or_create(pk=1)
             head = ChainHead.objects.select_for_update().get(pk=1)
-        entry.seq = head.seq + 1
-        entry.prev_hash = head.entry_hash
-        entry.entry_hash = entry_mac(entry.prev_hash, entry)
-        entry.save(force_insert=True)
-        ChainHead.objects.filter(pk=1).update(seq=entry.seq, entry_hash=entry.entry_hash)
+        seq, prev_hash = head.seq, head.entry_hash
         every = settings.PROCESSING_LOG_ANCHOR_EVERY
-        if every and entry.seq % every == 0:
-            ChainAnchor.objects.create(seq=entry.seq, entry_hash=entry.entry_hash,
-                                       mac=anchor_mac(entry.seq, entry.entry_hash, "periodic"))
-    return entry
+        for entry in entries:
+            seq += 1
+            entry.seq, entry.prev_hash = seq, prev_hash
+            entry.entry_hash = entry_mac(entry.prev_hash, entry)
+            entry.save(force_insert=True)
+            prev_hash = entry.entry_hash
+            if every and seq % every == 0:
+                ChainAnchor.objects.create(seq=seq, entry_hash=entry.entry_hash,
+                                           mac=anchor_mac(seq, entry.entry_hash, "periodic"))
+        ChainHead.objects.filter(pk=1).update(seq=seq, entry_hash=prev_hash)
+    return entries
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Inside a write transaction: keep the entries logged in this block and chain them when it ends, just
+    before the transaction commits.
+
+    Chaining locks the chain head until commit, so every other request that logs waits meanwhile. A write
+    that logs at its start and then works for a while (registering a signal: case, triage, consent) would
+    hold that lock the whole time; deferred, it holds it for the last few statements only. The entries are
+    still written in the same transaction as the change they record. Nested blocks add to the outermost
+    one. When the block raises, or the transaction is already marked for rollback, nothing is written: the
+    change is not made either. (Entries logged inside an inner savepoint that rolls back while the outer
+    block goes on are written all the same; write paths using this do not catch errors half-way.)
+    """
+    if _deferred.get() is not None:
+        yield
+        return
+    buffer: list[Any] = []
+    token = _deferred.set(buffer)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    connection = transaction.get_connection()
+    if not (connection.in_atomic_block and connection.needs_rollback):
+        append_many(buffer)
 
 
 def anchor_now(kind: str = "periodic") -> Any:

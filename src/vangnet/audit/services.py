@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,13 @@ def _activity(code: str) -> tuple[int, int]:
     if row is None:
         raise UnknownProcessingActivity(f"No processing activity {code!r} in the register")
     return row
+
+
+def deferred_log() -> AbstractContextManager[None]:
+    """Use inside a long write transaction: its processing log entries are chained and written when the
+    block ends, still in the transaction, so the log's chain head is not locked for the whole write
+    (see :func:`vangnet.audit.chain.deferred`)."""
+    return chain.deferred()
 
 
 def log_processing(

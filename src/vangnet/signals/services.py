@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 
 from vangnet.accounts.models import Organisation
 from vangnet.audit.models import Action
-from vangnet.audit.services import log_processing
+from vangnet.audit.services import deferred_log, log_processing
 from vangnet.cases import services as case_services
 from vangnet.cases.models import Case, CaseEvent, ConsentStatus, InvolvementRole
 from vangnet.signals import events
@@ -43,7 +43,7 @@ def register_signal(
     if errors:
         raise InvalidSignal(errors)
     now = submitted_at or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), deferred_log():
         if attach_to is None:
             case = case_services.open_case(municipality=data.municipality, urgency=data.initial_urgency,
                                            is_minor=data.minor, actor=actor, organisation=organisation, at=now)
