@@ -52,6 +52,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=50, help="concurrent users (at most 200)")
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--run-time", default="60s", help="locust --run-time, e.g. 60s, 2m (at most 10m)")
+    parser.add_argument("--think-time", default="1,3",
+                        help="seconds each user waits between requests, low,high (uniform); 1,3 is a busy user, "
+                             "a case worker reading case pages takes 5-15 s")
     parser.add_argument("--port", type=int, default=8111)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
@@ -161,12 +164,29 @@ def wait_ready(port: int, timeout: float = 90) -> None:
     raise SystemExit(f"the server did not become ready: {last}")
 
 
-def warm_up(port: int, requests: int) -> None:
-    """A few unmeasured requests, so every gunicorn worker has its connections and templates ready."""
-    for _ in range(requests):
-        for path in ("/login/", "/healthz"):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+def warm_up(port: int, requests: int, cast: dict[str, Any]) -> None:
+    """Unmeasured requests to every page of the workload, so each gunicorn worker has its connections open and
+    its templates compiled: the first request of a page in a new process costs about a second, once per
+    deploy, and would otherwise make up the slowest few percent of a short run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    coordinator = {"Cookie": f"vangnet_session={cast['sessions']['coordinator'][0]}"}
+    reporter = {"Cookie": f"vangnet_session={cast['sessions']['reporter'][0]}"}
+    api = {"Authorization": f"Token {cast['token']}"}
+    pages = [("/login/", {}), ("/healthz", {}), ("/cases/", coordinator), ("/cases/?status=in_care", coordinator),
+             ("/", reporter), ("/signals/", reporter), ("/sharing/", reporter), ("/api/v1/signals", api)]
+    pages += [(f"/cases/{ref}/", coordinator) for ref in cast["references"][:requests]]
+
+    def get(page: tuple[str, dict[str, str]]) -> None:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{page[0]}", headers=page[1])
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
                 response.read()
+        except urllib.error.HTTPError:
+            pass  # e.g. 405 on a POST-only path: the code is loaded all the same
+
+    with ThreadPoolExecutor(max_workers=4) as pool:  # concurrent, so every worker process gets its share
+        list(pool.map(get, [page for _ in range(requests) for page in pages[:8]] + pages[8:]))
 
 
 def _proc_cpu(pid: int) -> float:
@@ -339,18 +359,19 @@ def main(argv: list[str]) -> int:
             [str(BIN / "gunicorn"), "vangnet.wsgi:application", "-c", "python:vangnet.ops.gunicorn_conf",
              "--bind", f"127.0.0.1:{args.port}",
              "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
-             # keep-alive longer than the users' 1-3 s think time: otherwise gunicorn closes an idle connection
+             # keep-alive longer than the users' think time: otherwise gunicorn closes an idle connection
              # just as locust reuses it, and the request fails with "connection reset"
-             "--keep-alive", "10", "--timeout", "60", "--log-level", "warning", "--preload"], cwd=ROOT, env=env)
+             "--keep-alive", str(int(float(args.think_time.split(",")[-1])) + 10),
+             "--timeout", "60", "--log-level", "warning", "--preload"], cwd=ROOT, env=env)
         worker = subprocess.Popen([str(BIN / "python"), "manage.py", "db_worker", "--interval", "1"], cwd=ROOT,
                                   env=env, stdout=subprocess.DEVNULL)
         manage(args, "schedule_tasks")
         wait_ready(args.port)
-        warm_up(args.port, args.workers * args.threads * 4)
+        warm_up(args.port, args.workers * args.threads * 2, cast)
         warm_linkage(args, cast)
         prefix = work / "locust"
         locust_env = {**env, "LOAD_COORDINATOR": cast["coordinator"], "LOAD_REPORTER": cast["reporter"],
-                      "LOAD_PASSWORD": PASSWORD, "LOAD_TOKEN": cast["token"],
+                      "LOAD_PASSWORD": PASSWORD, "LOAD_TOKEN": cast["token"], "LOAD_THINK_TIME": args.think_time,
                       "LOAD_PAYLOAD": json.dumps(cast["payload"]), "LOAD_REFERENCES": str(references),
                       "LOAD_SESSIONS": "" if args.logins else json.dumps(cast["sessions"])}
         run_time = f"{seconds(args.run_time)}s"
@@ -384,7 +405,8 @@ def main(argv: list[str]) -> int:
     rps = float(total["Requests/s"])
     print(f"\nall: {requests} requests in {wall:.0f} s, {rps:.1f} requests/s, {failures} failed, "
           f"median {total['50%']} ms, p95 {p95:.0f} ms, p99 {total['99%']} ms "
-          f"({args.users} users, {args.workers}x{args.threads} gunicorn, {cast['cases']} cases; "
+          f"({args.users} users thinking {args.think_time.replace(',', '-')} s, "
+          f"{args.workers}x{args.threads} gunicorn, {cast['cases']} cases; "
           f"load average {load_average[0]:.2f} {load_average[1]:.2f} {load_average[2]:.2f})")
     cpu_report(cpu_before, cpu_after, locust_cpu, requests, wall)
     ok = failures == 0 and p95 < P95_TARGET_MS

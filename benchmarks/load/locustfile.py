@@ -35,6 +35,9 @@ GIVEN = ["Ana", "Maria", "Ioana", "Olena", "Tetiana", "Amina", "Fatima", "Grace"
 FAMILY = ["Popescu", "Ionescu", "Kowalski", "Shevchenko", "Kovalenko", "Okafor", "Adeyemi", "Nguyen", "Tran", "Zhang",
           "Chen", "Haile", "Tesfaye", "Singh", "Sharma", "Silva", "Santos", "Horvath", "Petrov", "El Amrani", "Jansen"]
 
+#: seconds a user waits between two requests (reading the page, typing): ``LOAD_THINK_TIME=low,high``
+THINK_LOW, THINK_HIGH = (float(x) for x in os.environ.get("LOAD_THINK_TIME", "1,3").split(","))
+
 SESSIONS: dict[str, list[str]] = json.loads(os.environ.get("LOAD_SESSIONS") or "{}")
 
 
@@ -70,7 +73,7 @@ class WebUser(FastHttpUser):  # FastHttpUser: the load generator shares the 2 co
 
 class Coordinator(WebUser):
     weight = 3
-    wait_time = between(1, 3)
+    wait_time = between(THINK_LOW, THINK_HIGH)
     username = os.environ.get("LOAD_COORDINATOR", "")
     kind = "coordinator"
 
@@ -90,7 +93,7 @@ class Coordinator(WebUser):
 
 class Reporter(WebUser):
     weight = 2
-    wait_time = between(1, 3)
+    wait_time = between(THINK_LOW, THINK_HIGH)
     username = os.environ.get("LOAD_REPORTER", "")
     kind = "reporter"
 
@@ -109,7 +112,7 @@ class Reporter(WebUser):
 
 class ApiClient(FastHttpUser):
     weight = 1
-    wait_time = between(1, 3)
+    wait_time = between(THINK_LOW, THINK_HIGH)
 
     def on_start(self) -> None:
         self.headers = {"Authorization": f"Token {os.environ['LOAD_TOKEN']}"}
