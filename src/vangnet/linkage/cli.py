@@ -104,7 +104,8 @@ def _common(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="estimate the model from the data (random-pair u, EM for m; no labels)",
     )
-    p.add_argument("--salt", choices=("none", "birth_year"), default="none", help="salt name filters")
+    p.add_argument("--salt", choices=("none", "birth_year", "year_band"), default="year_band",
+                   help="salt name filters (year_band: two-year birth-year bands, off-by-one years still compare)")
     p.add_argument("--xor-fold", action="store_true", help="XOR-fold the Bloom filters")
     p.add_argument("--balance", action="store_true", help="balance the Bloom filters")
     p.add_argument(

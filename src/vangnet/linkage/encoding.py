@@ -9,8 +9,10 @@ secret that lives apart from the database (and apart from the encryption key):
   from ``HMAC-SHA256(field_key, salt || q-gram)``.  Without the key nobody can compute
   which bits a q-gram sets (counters dictionary attacks and the cryptanalysis of
   double hashing).
-* Optional hardening (see ``docs/linkage.md``, threat model): salting the q-gram
-  positions with the birth year, XOR-folding, balancing with a keyed permutation, and
+* Hardening (see ``docs/linkage.md``, threat model): by default the q-gram positions
+  are salted with a two-year birth-year band, twice with offset bands (``year_band``, so
+  every pair of records whose birth years differ by at most one shares a band); optional
+  salting with the exact birth year, XOR-folding, balancing with a keyed permutation, and
   random bit flips (BLIP) so that no two filters are identical.
 * Keyed 8-byte tokens for the birth-date parts (year, year-month, month-day,
   year-day, full date, day/month swapped), gender and nationality.
@@ -47,6 +49,7 @@ from vangnet.linkage.normalise import (
 )
 
 __all__ = [
+    "BANDED_FIELDS",
     "BIRTH_PARTS",
     "ENV_SECRET",
     "EncodingConfig",
@@ -69,6 +72,8 @@ _DOMAIN = b"vangnet.linkage.v1|"
 #: comparison works), treats 1 January / 1 July as "year only" and derives the bit-flip
 #: noise from the key and the record (reproducible, not averaged away over repeats).
 _SCHEME_VERSION = "v2"
+#: The name fields that get a second, offset-band filter under ``salt="year_band"``.
+BANDED_FIELDS: tuple[str, ...] = ("first", "last", "full")
 _MIN_SECRET_BYTES = 16
 
 
@@ -98,9 +103,13 @@ class PersonRecord:
 class EncodingConfig:
     """Parameters of the encoding; every stored encoding records them in ``scheme``.
 
-    ``name_bits``/``full_bits`` must be powers of two.  ``salt`` ``"birth_year"``
-    places every name q-gram differently per birth year (frequency hardening; names
-    then only compare between records with the same birth year).  ``flip_probability``
+    ``name_bits``/``full_bits`` must be powers of two.  ``salt`` (frequency hardening)
+    ``"year_band"`` (default) places every name q-gram differently per two-year band of the
+    birth year and stores a second filter under the band shifted by one year; two records
+    compare their names in the band they share, so birth years one apart still compare
+    (and records without a year compare among themselves).  ``"birth_year"`` salts with the
+    exact year (names then only compare between records with the same birth year);
+    ``"none"`` does not salt.  ``flip_probability``
     must be 0 or a power of two (1/16, 1/32 ...): each bit is flipped independently
     with that probability (BLIP).  The flips are pseudo-random but derived from the key,
     ``noise_seed`` and the record's normalised content, so the same input under the same
@@ -114,7 +123,7 @@ class EncodingConfig:
     full_hashes: int = 10
     extra_bits: int = 512
     extra_hashes: int = 10
-    salt: Literal["none", "birth_year"] = "none"
+    salt: Literal["none", "birth_year", "year_band"] = "year_band"
     xor_fold: bool = False
     balance: bool = False
     flip_probability: float = 1 / 128
@@ -128,8 +137,8 @@ class EncodingConfig:
         for name in ("name_hashes", "full_hashes", "extra_hashes"):
             if not 1 <= getattr(self, name) <= 64:
                 raise ValueError(f"{name} must be between 1 and 64")
-        if self.salt not in ("none", "birth_year"):
-            raise ValueError("salt must be 'none' or 'birth_year'")
+        if self.salt not in ("none", "birth_year", "year_band"):
+            raise ValueError("salt must be 'none', 'birth_year' or 'year_band'")
         p = self.flip_probability
         if p != 0 and not (0 < p <= 0.25 and math.log2(p).is_integer()):
             raise ValueError("flip_probability must be 0 or a power of two <= 1/4")
@@ -203,6 +212,10 @@ class RecordEncoding:
     extra: Mapping[str, bytes] = field(default_factory=dict)
     #: Keyed token of the (order-insensitive) full name, for term-frequency bands.
     name_key: bytes | None = None
+    #: ``salt="year_band"``: the filters of :data:`BANDED_FIELDS` (and extra fields as
+    #: ``extra:NAME``) under the offset band, and the keyed tokens of the two bands.
+    banded: Mapping[str, bytes] = field(default_factory=dict)
+    bands: tuple[bytes, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (bytes as base64)."""
@@ -242,6 +255,8 @@ class RecordEncoding:
                 blocking=tuple(_unb64(v) for v in data.get("blocking") or ()),
                 extra={str(k): _unb64(v) for k, v in (data.get("extra") or {}).items()},
                 name_key=opt("name_key"),
+                banded={str(k): _unb64(v) for k, v in (data.get("banded") or {}).items()},
+                bands=tuple(_unb64(v) for v in data.get("bands") or ()),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"malformed record encoding: {exc}") from exc
@@ -434,6 +449,13 @@ class RecordEncoder:
         salt = str(birth.year) if (cfg.salt == "birth_year" and birth is not None) else ""
         if cfg.salt == "birth_year" and birth is None:
             salt = "?"
+        # Two-year bands, the second shifted by one year: |year difference| <= 1 shares one.
+        band_salts: tuple[str, str] | None = None
+        if cfg.salt == "year_band":
+            band_salts = (
+                (f"a{birth.year // 2}", f"b{(birth.year + 1) // 2}") if birth is not None else ("a?", "b?")
+            )
+            salt = band_salts[0]
         all_tokens = first + last
         # The noise of every filter depends on the whole normalised record: identical
         # records (repeated signals of one person) carry identical noise.
@@ -455,6 +477,21 @@ class RecordEncoder:
             if all_tokens
             else None
         )
+        banded: dict[str, bytes] = {}
+        if band_salts is not None:
+            alt = band_salts[1]
+            if first:
+                banded["first"] = self._filter(
+                    "name", _name_grams(first), alt, cfg.name_bits, cfg.name_hashes, b"first-b|" + context
+                )
+            if last:
+                banded["last"] = self._filter(
+                    "name", _name_grams(last), alt, cfg.name_bits, cfg.name_hashes, b"last-b|" + context
+                )
+            if all_tokens:
+                banded["full"] = self._filter(
+                    "full", _full_grams(all_tokens), alt, cfg.full_bits, cfg.full_hashes, b"full-b|" + context
+                )
         extra: dict[str, bytes] = {}
         extra_values: dict[str, str] = {}
         for name, value in sorted(record.extra.items()):
@@ -469,6 +506,10 @@ class RecordEncoder:
                 extra[name] = self._filter(
                     "extra:" + name, grams, salt, cfg.extra_bits, cfg.extra_hashes, context
                 )
+                if band_salts is not None:
+                    banded["extra:" + name] = self._filter(
+                        "extra:" + name, grams, band_salts[1], cfg.extra_bits, cfg.extra_hashes, b"b|" + context
+                    )
         return RecordEncoding(
             record_id=str(record.record_id),
             scheme=cfg.scheme,
@@ -483,6 +524,8 @@ class RecordEncoder:
             blocking=self._blocking_keys(first, last, birth, extra_values),
             extra=extra,
             name_key=self._token("block", "name-frequency", salt, *sorted(all_tokens)) if all_tokens else None,
+            banded=banded,
+            bands=tuple(self._token("birth", "band", b) for b in band_salts) if band_salts else (),
         )
 
     def encode_many(self, records: Iterable[PersonRecord]) -> list[RecordEncoding]:

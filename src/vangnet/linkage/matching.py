@@ -133,6 +133,11 @@ class EncodedBatch:
     #: Per record: how many records up to and including this one (in batch order) carry
     #: the same full name (keyed); 0 when unknown.  Drives the term-frequency band.
     name_count: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: ``salt="year_band"``: the offset-band filters (``first``, ``last``, ``full``,
+    #: ``extra:NAME``) and the two keyed band tokens per record, shape ``(n, 2)``; empty
+    #: for other schemes.
+    banded: dict[str, FilterColumn] = field(default_factory=dict)
+    bands: U64 = field(default_factory=lambda: np.zeros((0, 2), dtype=np.uint64))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -162,6 +167,12 @@ class EncodedBatch:
                 keys.append(_tok(k))
                 rows.append(r)
         extra_names = sorted({name for e in encodings for name in e.extra})
+        banded: dict[str, FilterColumn] = {}
+        bands = np.zeros((0, 2), dtype=np.uint64)
+        if any(e.bands for e in encodings):
+            bands = np.array([[_tok(b) for b in (e.bands or (None, None))] for e in encodings], dtype=np.uint64)
+            for name in ("first", "last", "full", *(f"extra:{x}" for x in extra_names)):
+                banded[name] = FilterColumn.build([e.banded.get(name) for e in encodings])
         return cls(
             ids=[e.record_id for e in encodings],
             scheme=scheme,
@@ -176,6 +187,8 @@ class EncodedBatch:
             block_rows=np.array(rows, dtype=np.int64),
             extra={name: FilterColumn.build([e.extra.get(name) for e in encodings]) for name in extra_names},
             name_count=running_counts(np.array([_tok(e.name_key) for e in encodings], dtype=np.uint64)),
+            banded=banded,
+            bands=bands,
         )
 
     def signatures(self, rows: npt.ArrayLike | None = None) -> dict[int, tuple[int, int, int, int, int, int]]:
@@ -392,9 +405,40 @@ def _token_levels(tokens: U64, i: npt.NDArray[np.intp], j: npt.NDArray[np.intp])
     return level
 
 
+def _shared_band(
+    batch: EncodedBatch, i: npt.NDArray[np.intp], j: npt.NDArray[np.intp]
+) -> npt.NDArray[np.int8] | None:
+    """Per pair under ``salt="year_band"``: 0 = compare the first-band filters, 1 = the
+    offset-band filters, -1 = no band in common (names not comparable); ``None`` otherwise."""
+    if len(batch.bands) != len(batch) or len(batch) == 0:
+        return None
+    bi, bj = np.take(batch.bands, i, axis=0), np.take(batch.bands, j, axis=0)
+    out = np.full(len(i), -1, dtype=np.int8)
+    out[(bi[:, 1] == bj[:, 1]) & (bi[:, 1] != 0)] = 1
+    out[(bi[:, 0] == bj[:, 0]) & (bi[:, 0] != 0)] = 0
+    return out
+
+
+def _gather_band(
+    batch: EncodedBatch, name: str, column: FilterColumn, rows: npt.NDArray[np.intp], band: npt.NDArray[np.int8] | None
+) -> FilterColumn:
+    """Rows of a filter field, taken from the band each pair shares (absent where none)."""
+    first = _gather(column, rows)
+    if band is None:
+        return first
+    other = _gather(batch.banded[name], rows)
+    use = band == 1
+    return FilterColumn(
+        np.where(use[:, None], other.words, first.words),
+        np.where(use, other.counts, first.counts),
+        np.where(use, other.present, first.present) & (band >= 0),
+    )
+
+
 def _compare_chunk(batch: EncodedBatch, i: npt.NDArray[np.intp], j: npt.NDArray[np.intp]) -> np.ndarray:
-    fi, fj = _gather(batch.first, i), _gather(batch.first, j)
-    li, lj = _gather(batch.last, i), _gather(batch.last, j)
+    band = _shared_band(batch, i, j)
+    fi, fj = _gather_band(batch, "first", batch.first, i, band), _gather_band(batch, "first", batch.first, j, band)
+    li, lj = _gather_band(batch, "last", batch.last, i, band), _gather_band(batch, "last", batch.last, j, band)
     ff, pff = _dice(fi, fj)
     ll, pll = _dice(li, lj)
     cf, cl = _contained(fi, fj), _contained(li, lj)
@@ -409,7 +453,9 @@ def _compare_chunk(batch: EncodedBatch, i: npt.NDArray[np.intp], j: npt.NDArray[
         fl[low], pfl[low] = _dice(_take(fi, low), _take(lj, low))
         lf[low], plf[low] = _dice(_take(li, low), _take(fj, low))
     del fi, fj, li, lj
-    full, pfull = _dice(_gather(batch.full, i), _gather(batch.full, j))
+    full, pfull = _dice(
+        _gather_band(batch, "full", batch.full, i, band), _gather_band(batch, "full", batch.full, j, band)
+    )
     crossed = np.where(pfl, fl, 0) + np.where(plf, lf, 0)
     swap = crossed > straight + 0.1
     contained_f = np.where(swap, False, cf)
@@ -438,8 +484,11 @@ def _compare_chunk(batch: EncodedBatch, i: npt.NDArray[np.intp], j: npt.NDArray[
         _token_levels(batch.nationality, i, j),
         _frequency_levels(batch, i, j, (first_levels >= top) & (last_levels >= top)),
     ]
-    for filters in batch.extra.values():
-        columns.append(_bands(*_dice(_gather(filters, i), _gather(filters, j))))
+    for name, filters in batch.extra.items():
+        key = "extra:" + name
+        columns.append(
+            _bands(*_dice(_gather_band(batch, key, filters, i, band), _gather_band(batch, key, filters, j, band)))
+        )
     return np.stack(columns, axis=1)
 
 
