@@ -291,8 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, met in targets.items():
             print(f"  [{'x' if met else ' '}] {name}")
             ok &= met
-        results[str(seed)] = {"vangnet": mine, "unsalted": unsalted, "hardened": hardened, "variants": per_variant, "splink": base,
-                              "targets": targets}
+        results[str(seed)] = {"vangnet": mine, "unsalted": unsalted, "hardened": hardened, "variants": per_variant,
+                              "splink": base, "targets": targets}
     if not args.no_attack:
         print("\n=== frequency-alignment attack: share of records re-identified (attacker holds the encodings and a "
               "public name register, not the secret) ===")

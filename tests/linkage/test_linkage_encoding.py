@@ -183,6 +183,34 @@ def test_birth_year_salt_separates_years() -> None:
     assert a.scheme != encode_record(OLUMIDE, SECRET_A).scheme
 
 
+def test_year_band_salt_is_the_default_and_compares_years_one_apart() -> None:
+    assert EncodingConfig().salt == "year_band"
+    enc = RecordEncoder(SECRET_A, NO_FLIP)
+    records = [
+        PersonRecord("1", "Olumide", "Okafor", "1994-03-02", "F"),
+        PersonRecord("2", "Olumide", "Okafor", "1995-03-02", "F"),  # one year later: other even band
+        PersonRecord("3", "Olumide", "Okafor", "1993-03-02", "F"),  # one year earlier: other odd band
+        PersonRecord("4", "Olumide", "Okafor", "1997-03-02", "F"),  # three years apart: no band in common
+        PersonRecord("5", "Olumide", "Okafor", None, "F"),  # no date: only the sound key compares
+        PersonRecord("6", "Chidinma", "Eze", None, "F"),
+    ]
+    encodings = enc.encode_many(records)
+    one, far = encodings[0], encodings[3]
+    # The salt moves every q-gram: the band filters of different bands share few bits.
+    assert one.first is not None and far.first is not None and dice(one.first, far.first) < 0.5
+    assert len(one.bands) == 2 and set(one.banded) == {"first", "last", "full"}
+    assert RecordEncoding.from_json(one.to_json()) == one
+    batch = EncodedBatch.from_encodings(encodings)
+    pairs = [(0, 1), (0, 2), (0, 3), (0, 4), (4, 5), (0, 5)]
+    levels = compare_levels(batch, [a for a, _ in pairs], [b for _, b in pairs])
+    first, last = levels[:, 0].tolist(), levels[:, 1].tolist()
+    assert first[:2] == [5, 5] and last[:2] == [5, 5]  # off by one year: full name agreement
+    assert first[2] == last[2] == -1  # no band in common: not comparable (the date decides)
+    assert first[3] == last[3] == 4  # no birth year on one side: the shared sound key, a close match
+    assert first[4] == 0 and last[4] == 0  # two undated records compare their filters
+    assert first[5] == last[5] == -1  # a dated and an undated record with other names: nothing shared
+
+
 def test_config_validation() -> None:
     with pytest.raises(ValueError):
         EncodingConfig(name_bits=500)

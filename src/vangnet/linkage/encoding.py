@@ -216,6 +216,10 @@ class RecordEncoding:
     #: ``extra:NAME``) under the offset band, and the keyed tokens of the two bands.
     banded: Mapping[str, bytes] = field(default_factory=dict)
     bands: tuple[bytes, ...] = ()
+    #: The blocking key "first-name sound + last-name sound" (already among ``blocking``,
+    #: so it reveals nothing new): the only name evidence between a record without a
+    #: birth year and one with a year when the name filters are salted.
+    name_sound: bytes | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (bytes as base64)."""
@@ -257,6 +261,7 @@ class RecordEncoding:
                 name_key=opt("name_key"),
                 banded={str(k): _unb64(v) for k, v in (data.get("banded") or {}).items()},
                 bands=tuple(_unb64(v) for v in data.get("bands") or ()),
+                name_sound=opt("name_sound"),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"malformed record encoding: {exc}") from exc
@@ -526,11 +531,17 @@ class RecordEncoder:
             name_key=self._token("block", "name-frequency", salt, *sorted(all_tokens)) if all_tokens else None,
             banded=banded,
             bands=tuple(self._token("birth", "band", b) for b in band_salts) if band_salts else (),
+            name_sound=self._name_sound(first, last),
         )
 
     def encode_many(self, records: Iterable[PersonRecord]) -> list[RecordEncoding]:
         """Encode several records."""
         return [self.encode(r) for r in records]
+
+    def _name_sound(self, first: tuple[str, ...], last: tuple[str, ...]) -> bytes | None:
+        if not first or not last:
+            return None
+        return self._token("block", "first+last", *sorted(phonetic_key("".join(x)) for x in (first, last)))
 
     def _birth_tokens(self, birth: BirthDate | None) -> dict[str, bytes]:
         if birth is None:

@@ -138,6 +138,8 @@ class EncodedBatch:
     #: for other schemes.
     banded: dict[str, FilterColumn] = field(default_factory=dict)
     bands: U64 = field(default_factory=lambda: np.zeros((0, 2), dtype=np.uint64))
+    #: Keyed "first sound + last sound" token per record (0 = none); empty when not built.
+    name_sound: U64 = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -189,6 +191,7 @@ class EncodedBatch:
             name_count=running_counts(np.array([_tok(e.name_key) for e in encodings], dtype=np.uint64)),
             banded=banded,
             bands=bands,
+            name_sound=np.array([_tok(e.name_sound) for e in encodings], dtype=np.uint64),
         )
 
     def signatures(self, rows: npt.ArrayLike | None = None) -> dict[int, tuple[int, int, int, int, int, int]]:
@@ -351,6 +354,8 @@ def _dice(a: FilterColumn, b: FilterColumn) -> tuple[npt.NDArray[np.float32], np
 
 #: Similarity given to a name whose shorter form is contained in the longer one.
 CONTAINED_LEVEL = 0.87
+#: Name level (Dice band) given to both names of a pair that can only compare sound keys.
+SOUND_LEVEL = len(DICE_BANDS) - 1
 #: Least number of set bits of the shorter filter for containment to count.
 _CONTAINED_MIN_BITS = 60
 
@@ -475,6 +480,15 @@ def _compare_chunk(batch: EncodedBatch, i: npt.NDArray[np.intp], j: npt.NDArray[
     first = np.where(p_first & (first < CONTAINED_LEVEL) & contained_f, CONTAINED_LEVEL, first)
     last = np.where(p_last & (last < CONTAINED_LEVEL) & contained_l, CONTAINED_LEVEL, last)
     first_levels, last_levels = _bands(first, p_first), _bands(last, p_last)
+    if band is not None and len(batch.name_sound) == len(batch):
+        # Salted names cannot compare when one side has no birth year: the shared sound key
+        # of both names (a blocking key) is the name evidence then, counted as a close match.
+        year = BIRTH_PARTS.index("y")
+        no_year = (np.take(batch.birth[:, year], i) == 0) | (np.take(batch.birth[:, year], j) == 0)
+        si, sj = np.take(batch.name_sound, i), np.take(batch.name_sound, j)
+        sound = (band < 0) & no_year & (si == sj) & (si != 0)
+        first_levels[sound] = SOUND_LEVEL
+        last_levels[sound] = SOUND_LEVEL
     top = len(DICE_BANDS) - 1
     columns = [
         first_levels,
