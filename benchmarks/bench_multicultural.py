@@ -40,7 +40,13 @@ from vangnet.linkage import EncodingConfig, RecordEncoder, deduplicate
 from vangnet.linkage.clustering import cluster_roots
 from vangnet.linkage.evaluation import cluster_metrics, variant_metrics
 from vangnet.linkage.matching import EncodedBatch
-from vangnet.linkage.normalise import normalise_gender, normalise_name_tokens, normalise_nationality, parse_birth_date
+from vangnet.linkage.normalise import (
+    normalise_gender,
+    normalise_name_tokens,
+    normalise_nationality,
+    parse_birth_date,
+    phonetic_key,
+)
 from vangnet.linkage.testset import MulticulturalDataset, generate_multicultural
 
 SECRET = b"benchmark-secret-not-for-production-use"
@@ -192,24 +198,27 @@ def attack(data: MulticulturalDataset, public: MulticulturalDataset) -> dict[str
     from vangnet.linkage.attack import frequency_alignment
     from vangnet.linkage.normalise import canonical_given_names
 
-    def facts(ds: MulticulturalDataset) -> tuple[list[str], list[str], list[str]]:
-        first, full, bucket = [], [], []
+    def facts(ds: MulticulturalDataset) -> tuple[list[str], list[str], list[str], list[str]]:
+        first, full, bucket, sound = [], [], [], []
         for r in ds.records:
             given = canonical_given_names(normalise_name_tokens(r.first_name))
+            last = normalise_name_tokens(r.last_name)
             first.append("".join(given))
-            full.append(" ".join(sorted(given + normalise_name_tokens(r.last_name))))
+            full.append(" ".join(sorted(given + last)))
             bucket.append(normalise_nationality(r.nationality) or "?")
-        return first, full, bucket
+            sound.append(" ".join(sorted(phonetic_key("".join(x)) for x in (given, last))))
+        return first, full, bucket, sound
 
-    first, full, nat = facts(data)
-    p_first, p_full, p_nat = facts(public)
+    first, full, nat, sound = facts(data)
+    p_first, p_full, p_nat, p_sound = facts(public)
     out: dict[str, dict[str, float]] = {}
-    configs = {
-        "no noise, no salt": EncodingConfig(flip_probability=0, salt="none"),
-        "salt=none (old default)": EncodingConfig(salt="none"),
-        "default (year_band)": EncodingConfig(),
-        "salt=birth_year": EncodingConfig(salt="birth_year"),
-        "salt+balance+xor_fold": EncodingConfig(salt="birth_year", balance=True, xor_fold=True),
+    configs: dict[str, EncodingConfig] = {
+        "no noise, no salt": EncodingConfig(flip_probability=0, salt="none", block_split="none"),
+        "salt=none (old default)": EncodingConfig(salt="none", block_split="none"),
+        "salt=year_band, blocking keys not split": EncodingConfig(block_split="none"),
+        "default (year_band, split keys)": EncodingConfig(),
+        "salt=birth_year": EncodingConfig(salt="birth_year", block_split="none"),
+        "salt=birth_year+balance+xor_fold": EncodingConfig(salt="birth_year", balance=True, xor_fold=True),
     }
     for name, config in configs.items():
         encodings = RecordEncoder(SECRET, config).encode_many(data.records)
@@ -224,9 +233,23 @@ def attack(data: MulticulturalDataset, public: MulticulturalDataset) -> dict[str
             "full-name token, by nationality": frequency_alignment(
                 encodings, full, list(zip(p_nat, p_full, strict=True)), field=lambda e: e.name_key,
                 buckets=nat)["rate"],
+            "name-sound blocking key, by nationality": frequency_alignment(
+                encodings, sound, list(zip(p_nat, p_sound, strict=True)),
+                field=lambda e: e.name_sounds[0] if e.name_sounds else None, buckets=nat)["rate"],
         }
-        print(f"  {name:24s} " + "  ".join(f"{k}: {v:.3f}" for k, v in out[name].items()), flush=True)
+        out[name].update(token_histogram(encodings))
+        print(f"  {name:40s} " + "  ".join(f"{k}: {v:.3f}" for k, v in out[name].items()), flush=True)
     return out
+
+
+def token_histogram(encodings: list[Any]) -> dict[str, float]:
+    """How visibly frequent the stored blocking keys are: the largest number of records that
+    carry one key, the median, and their ratio (a flat histogram has a ratio near 1)."""
+    counts = collections.Counter(k for e in encodings for k in e.blocking)
+    values = np.array(sorted(counts.values()))
+    median = float(np.median(values))
+    return {"blocking key max": float(values[-1]), "median": median, "max/median": values[-1] / median,
+            "p99": float(values[int(len(values) * 0.99)])}
 
 
 def line(name: str, m: dict[str, Any]) -> str:
@@ -259,9 +282,11 @@ def main(argv: list[str] | None = None) -> int:
         again, clusters_again = vangnet(data)
         identical = clusters == clusters_again and again["pairwise_f1"] == mine["pairwise_f1"]
         print(f"same input, key and settings twice: {'identical' if identical else 'DIFFERENT'}")
-        unsalted, _ = vangnet(data, EncodingConfig(salt="none"))
-        print(line("Vangnet, salt=none (old)", unsalted))
-        hardened, _ = vangnet(data, EncodingConfig(salt="birth_year"))
+        unsalted, _ = vangnet(data, EncodingConfig(salt="none", block_split="none"))
+        print(line("Vangnet, no salt, no split (old)", unsalted))
+        unsplit, _ = vangnet(data, EncodingConfig(block_split="none"))
+        print(line("Vangnet, year_band, keys unsplit", unsplit))
+        hardened, _ = vangnet(data, EncodingConfig(salt="birth_year", block_split="none"))
         print(line("Vangnet, salt=birth_year", hardened))
         per_variant = variant_metrics(clusters, data.entity_ids, data.variant_types)
         print("F1 per variant type (cluster pairs involving a record of that type):")
@@ -291,7 +316,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, met in targets.items():
             print(f"  [{'x' if met else ' '}] {name}")
             ok &= met
-        results[str(seed)] = {"vangnet": mine, "unsalted": unsalted, "hardened": hardened, "variants": per_variant,
+        results[str(seed)] = {"vangnet": mine, "unsalted": unsalted, "hardened": hardened, "unsplit": unsplit,
+                              "variants": per_variant,
                               "splink": base, "targets": targets}
     if not args.no_attack:
         print("\n=== frequency-alignment attack: share of records re-identified (attacker holds the encodings and a "

@@ -211,6 +211,29 @@ def test_year_band_salt_is_the_default_and_compares_years_one_apart() -> None:
     assert first[5] == last[5] == -1  # a dated and an undated record with other names: nothing shared
 
 
+def test_date_less_blocking_keys_are_split_by_year_band() -> None:
+    split, unsplit = RecordEncoder(SECRET_A, NO_FLIP), RecordEncoder(SECRET_A, EncodingConfig(block_split="none"))
+    dated = [PersonRecord(str(k), "Thi Lan", "Nguyen", f"{1980 + k}-05-0{1 + k % 9}", "F") for k in range(20)]
+    undated = PersonRecord("u", "Thi Lan", "Nguyen", None, "F")
+
+    def max_share(encoder: RecordEncoder) -> int:
+        counts: dict[bytes, int] = {}
+        for e in encoder.encode_many(dated):
+            for key in e.blocking:
+                counts[key] = counts.get(key, 0) + 1
+        return max(counts.values())
+
+    # Unsplit, the name-sound keys of 20 namesakes born in 20 different years are one key
+    # carried 20 times; split by two-year bands no key is carried by more than 3 of them.
+    assert max_share(unsplit) == 20
+    assert max_share(split) <= 3
+    # A record without a birth year still blocks with every dated namesake.
+    u = split.encode(undated)
+    assert all(set(u.blocking) & set(e.blocking) for e in split.encode_many(dated))
+    assert len(u.name_sounds) > 60 and all(split.encode(r).name_sounds[0] in u.name_sounds for r in dated)
+    assert split.encode(undated).scheme != unsplit.encode(undated).scheme
+
+
 def test_config_validation() -> None:
     with pytest.raises(ValueError):
         EncodingConfig(name_bits=500)
@@ -220,6 +243,8 @@ def test_config_validation() -> None:
         EncodingConfig(name_hashes=0)
     with pytest.raises(ValueError):
         EncodingConfig(salt="name")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="block_split"):
+        EncodingConfig(block_split="decade")  # type: ignore[arg-type]
 
 
 def test_reproducible_flips_with_rng() -> None:

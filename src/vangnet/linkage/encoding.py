@@ -75,6 +75,8 @@ _SCHEME_VERSION = "v2"
 #: The name fields that get a second, offset-band filter under ``salt="year_band"``.
 BANDED_FIELDS: tuple[str, ...] = ("first", "last", "full")
 _MIN_SECRET_BYTES = 16
+#: Birth years a record without a date is blocked against (``block_split``).
+_FIRST_YEAR, _LAST_YEAR = 1900, 2039
 
 
 class IncompatibleEncodingError(ValueError):
@@ -128,6 +130,11 @@ class EncodingConfig:
     balance: bool = False
     flip_probability: float = 1 / 128
     noise_seed: int = 0
+    #: ``"year_band"`` (default): the date-less name blocking keys (first+last sound, sound +
+    #: prefix) are split by the two offset two-year birth-year bands, so a common name's key
+    #: is no longer visibly frequent; a record without a birth year carries them for every band.
+    #: ``"none"``: one key for all years (the behaviour before; leaks name-sound frequencies).
+    block_split: Literal["none", "year_band"] = "year_band"
 
     def __post_init__(self) -> None:
         for name in ("name_bits", "full_bits", "extra_bits"):
@@ -137,6 +144,8 @@ class EncodingConfig:
         for name in ("name_hashes", "full_hashes", "extra_hashes"):
             if not 1 <= getattr(self, name) <= 64:
                 raise ValueError(f"{name} must be between 1 and 64")
+        if self.block_split not in ("none", "year_band"):
+            raise ValueError("block_split must be 'none' or 'year_band'")
         if self.salt not in ("none", "birth_year", "year_band"):
             raise ValueError("salt must be 'none', 'birth_year' or 'year_band'")
         p = self.flip_probability
@@ -152,6 +161,7 @@ class EncodingConfig:
             f"e{self.extra_bits}k{self.extra_hashes};salt={self.salt};fold={int(self.xor_fold)};"
             f"bal={int(self.balance)};flip={flip}"
             + (f";seed={self.noise_seed}" if self.noise_seed else "")
+            + (f";split={self.block_split}" if self.block_split != "none" else "")
         )
 
     def stored_bits(self, bits: int) -> int:
@@ -216,10 +226,11 @@ class RecordEncoding:
     #: ``extra:NAME``) under the offset band, and the keyed tokens of the two bands.
     banded: Mapping[str, bytes] = field(default_factory=dict)
     bands: tuple[bytes, ...] = ()
-    #: The blocking key "first-name sound + last-name sound" (already among ``blocking``,
-    #: so it reveals nothing new): the only name evidence between a record without a
-    #: birth year and one with a year when the name filters are salted.
-    name_sound: bytes | None = None
+    #: The blocking keys "first-name sound + last-name sound" (already among ``blocking``,
+    #: so they reveal nothing new; one per first band, or one for every band without a birth
+    #: year): the only name evidence between a record without a birth year and one with a
+    #: year when the name filters are salted.
+    name_sounds: tuple[bytes, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (bytes as base64)."""
@@ -261,7 +272,7 @@ class RecordEncoding:
                 name_key=opt("name_key"),
                 banded={str(k): _unb64(v) for k, v in (data.get("banded") or {}).items()},
                 bands=tuple(_unb64(v) for v in data.get("bands") or ()),
-                name_sound=opt("name_sound"),
+                name_sounds=tuple(_unb64(v) for v in data.get("name_sounds") or ()),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"malformed record encoding: {exc}") from exc
@@ -531,17 +542,31 @@ class RecordEncoder:
             name_key=self._token("block", "name-frequency", salt, *sorted(all_tokens)) if all_tokens else None,
             banded=banded,
             bands=tuple(self._token("birth", "band", b) for b in band_salts) if band_salts else (),
-            name_sound=self._name_sound(first, last),
+            name_sounds=self._name_sounds(first, last, birth),
         )
 
     def encode_many(self, records: Iterable[PersonRecord]) -> list[RecordEncoding]:
         """Encode several records."""
         return [self.encode(r) for r in records]
 
-    def _name_sound(self, first: tuple[str, ...], last: tuple[str, ...]) -> bytes | None:
+    def _split_bands(self, birth: BirthDate | None) -> tuple[str, ...]:
+        """The year bands the date-less name blocking keys are split by (see ``block_split``)."""
+        if self.config.block_split == "none":
+            return ("",)
+        if birth is None:
+            return tuple(f"a{y}" for y in range(_FIRST_YEAR // 2, _LAST_YEAR // 2 + 1))
+        return (f"a{birth.year // 2}", f"b{(birth.year + 1) // 2}")
+
+    def _name_sounds(
+        self, first: tuple[str, ...], last: tuple[str, ...], birth: BirthDate | None
+    ) -> tuple[bytes, ...]:
         if not first or not last:
-            return None
-        return self._token("block", "first+last", *sorted(phonetic_key("".join(x)) for x in (first, last)))
+            return ()
+        sounds = sorted(phonetic_key("".join(x)) for x in (first, last))
+        bands = self._split_bands(birth)
+        if birth is not None:
+            bands = bands[:1]
+        return tuple(self._token("block", "first+last", *sounds, *(b for b in (band,) if b)) for band in bands)
 
     def _birth_tokens(self, birth: BirthDate | None) -> dict[str, bytes]:
         if birth is None:
@@ -582,10 +607,12 @@ class RecordEncoder:
 
         * name sound + birth year + initial of the other name (one namespace for first and
           last name, so swapped names block together)
-        * first-name sound + last-name sound, without the date (wrong or missing dates)
+        * first-name sound + last-name sound, without the date (wrong or missing dates); split
+          by the two offset year bands (``block_split``)
         * full birth date + initial of either name (misspelt names)
         * month-day + both initials (wrong year and misspellings)
-        * sound of one name + first two letters of the other (missing date and a typo)
+        * sound of one name + first two letters of the other (missing date and a typo); split
+          like first+last
         * the exact normalised value of each extra field
         """
         year = str(birth.year) if birth else "?"
@@ -596,9 +623,11 @@ class RecordEncoder:
             other = joined[1 - k][0] if len(joined) == 2 else ""
             keys.add(self._token("block", "name+year+initial", sound, year, other))
         if len(joined) == 2:
-            keys.add(self._token("block", "first+last", *sorted(sounds)))
-            for a, b in ((0, 1), (1, 0)):
-                keys.add(self._token("block", "sound+prefix", sounds[a], joined[b][:2]))
+            for band in self._split_bands(birth):
+                extra_part = (band,) if band else ()
+                keys.add(self._token("block", "first+last", *sorted(sounds), *extra_part))
+                for a, b in ((0, 1), (1, 0)):
+                    keys.add(self._token("block", "sound+prefix", sounds[a], joined[b][:2], *extra_part))
         if birth is not None and birth.day is not None:
             for name in joined:
                 keys.add(self._token("block", "date+initial", birth.isoformat(), name[0]))

@@ -138,8 +138,10 @@ class EncodedBatch:
     #: for other schemes.
     banded: dict[str, FilterColumn] = field(default_factory=dict)
     bands: U64 = field(default_factory=lambda: np.zeros((0, 2), dtype=np.uint64))
-    #: Keyed "first sound + last sound" token per record (0 = none); empty when not built.
+    #: Keyed "first sound + last sound" token per record in its first year band (0 = none),
+    #: and for records without a birth year the set of those tokens for every band.
     name_sound: U64 = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    undated_sounds: dict[int, frozenset[int]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -191,7 +193,13 @@ class EncodedBatch:
             name_count=running_counts(np.array([_tok(e.name_key) for e in encodings], dtype=np.uint64)),
             banded=banded,
             bands=bands,
-            name_sound=np.array([_tok(e.name_sound) for e in encodings], dtype=np.uint64),
+            name_sound=np.array([_tok(e.name_sounds[0] if e.name_sounds else None) for e in encodings],
+                                dtype=np.uint64),
+            undated_sounds={
+                r: frozenset(_tok(t) for t in e.name_sounds)
+                for r, e in enumerate(encodings)
+                if len(e.name_sounds) > 1 or (e.name_sounds and "y" not in e.birth)
+            },
         )
 
     def signatures(self, rows: npt.ArrayLike | None = None) -> dict[int, tuple[int, int, int, int, int, int]]:
@@ -487,6 +495,13 @@ def _compare_chunk(batch: EncodedBatch, i: npt.NDArray[np.intp], j: npt.NDArray[
         no_year = (np.take(batch.birth[:, year], i) == 0) | (np.take(batch.birth[:, year], j) == 0)
         si, sj = np.take(batch.name_sound, i), np.take(batch.name_sound, j)
         sound = (band < 0) & no_year & (si == sj) & (si != 0)
+        for k in np.flatnonzero((band < 0) & no_year & ~sound).tolist():
+            a, b = int(i[k]), int(j[k])
+            if b in batch.undated_sounds:
+                a, b = b, a
+            # a is undated: does it carry the dated record's sound key (in the dated one's band)?
+            if a in batch.undated_sounds and b not in batch.undated_sounds and batch.name_sound[b] != 0:
+                sound[k] = int(batch.name_sound[b]) in batch.undated_sounds[a]
         first_levels[sound] = SOUND_LEVEL
         last_levels[sound] = SOUND_LEVEL
     top = len(DICE_BANDS) - 1
