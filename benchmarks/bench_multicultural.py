@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import dataclasses
 import json
 import os
 import sys
@@ -39,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from vangnet.linkage import EncodingConfig, RecordEncoder, deduplicate
 from vangnet.linkage.clustering import cluster_roots
 from vangnet.linkage.evaluation import cluster_metrics, variant_metrics
-from vangnet.linkage.matching import EncodedBatch
+from vangnet.linkage.matching import EncodedBatch, MatchModel
 from vangnet.linkage.normalise import (
     normalise_gender,
     normalise_name_tokens,
@@ -64,12 +65,14 @@ def hard_negative_merges(data: MulticulturalDataset, clusters: list[Any]) -> dic
     return {kind: f"{merged[kind]}/{total[kind]}" for kind in sorted(total)}
 
 
-def vangnet(data: MulticulturalDataset, config: EncodingConfig | None = None) -> tuple[dict[str, Any], list[str]]:
+def vangnet(
+    data: MulticulturalDataset, config: EncodingConfig | None = None, model: MatchModel | None = None
+) -> tuple[dict[str, Any], list[str]]:
     t = time.perf_counter()
     encodings = RecordEncoder(SECRET, config).encode_many(data.records)
     t_enc = time.perf_counter() - t
     t = time.perf_counter()
-    result = deduplicate(EncodedBatch.from_encodings(encodings))
+    result = deduplicate(EncodedBatch.from_encodings(encodings), model=model)
     t_link = time.perf_counter() - t
     metrics: dict[str, Any] = dict(cluster_metrics(result.cluster_ids, data.entity_ids))
     metrics["hard_negatives_merged"] = hard_negative_merges(data, result.cluster_ids)
@@ -288,6 +291,11 @@ def main(argv: list[str] | None = None) -> int:
         print(line("Vangnet, year_band, keys unsplit", unsplit))
         hardened, _ = vangnet(data, EncodingConfig(salt="birth_year", block_split="none"))
         print(line("Vangnet, salt=birth_year", hardened))
+        no_date, no_date_clusters = vangnet(data, model=dataclasses.replace(MatchModel.default(), no_date_rule=True))
+        print(line("Vangnet, no-date rule on", no_date))
+        no_date_variant = variant_metrics(no_date_clusters, data.entity_ids, data.variant_types)["date_missing"]
+        print(f"  date missing with the no-date rule: P {no_date_variant['precision']:.3f}  "
+              f"R {no_date_variant['recall']:.3f}  F1 {no_date_variant['f1']:.3f}")
         per_variant = variant_metrics(clusters, data.entity_ids, data.variant_types)
         print("F1 per variant type (cluster pairs involving a record of that type):")
         for kind, m in sorted(per_variant.items(), key=lambda kv: kv[1]["f1"]):
@@ -317,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  [{'x' if met else ' '}] {name}")
             ok &= met
         results[str(seed)] = {"vangnet": mine, "unsalted": unsalted, "hardened": hardened, "unsplit": unsplit,
+                              "no_date_rule": no_date,
                               "variants": per_variant,
                               "splink": base, "targets": targets}
     if not args.no_attack:

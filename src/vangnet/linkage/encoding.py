@@ -231,6 +231,9 @@ class RecordEncoding:
     #: year): the only name evidence between a record without a birth year and one with a
     #: year when the name filters are salted.
     name_sounds: tuple[bytes, ...] = ()
+    #: The same for the exact (order-insensitive) full name: a keyed token split like
+    #: ``name_sounds``, so a record without a birth year can agree exactly with a dated one.
+    name_exacts: tuple[bytes, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (bytes as base64)."""
@@ -273,6 +276,7 @@ class RecordEncoding:
                 banded={str(k): _unb64(v) for k, v in (data.get("banded") or {}).items()},
                 bands=tuple(_unb64(v) for v in data.get("bands") or ()),
                 name_sounds=tuple(_unb64(v) for v in data.get("name_sounds") or ()),
+                name_exacts=tuple(_unb64(v) for v in data.get("name_exacts") or ()),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"malformed record encoding: {exc}") from exc
@@ -543,6 +547,7 @@ class RecordEncoder:
             banded=banded,
             bands=tuple(self._token("birth", "band", b) for b in band_salts) if band_salts else (),
             name_sounds=self._name_sounds(first, last, birth),
+            name_exacts=self._name_sounds(first, last, birth, exact=True),
         )
 
     def encode_many(self, records: Iterable[PersonRecord]) -> list[RecordEncoding]:
@@ -558,15 +563,18 @@ class RecordEncoder:
         return (f"a{birth.year // 2}", f"b{(birth.year + 1) // 2}")
 
     def _name_sounds(
-        self, first: tuple[str, ...], last: tuple[str, ...], birth: BirthDate | None
+        self, first: tuple[str, ...], last: tuple[str, ...], birth: BirthDate | None, *, exact: bool = False
     ) -> tuple[bytes, ...]:
+        """Keyed first+last name-sound tokens (``exact``: exact full-name tokens), one for the
+        record's first year band, or one per band when it has no birth year."""
         if not first or not last:
             return ()
-        sounds = sorted(phonetic_key("".join(x)) for x in (first, last))
+        label = "exact-name" if exact else "first+last"
+        names = sorted(first + last) if exact else sorted(phonetic_key("".join(x)) for x in (first, last))
         bands = self._split_bands(birth)
         if birth is not None:
             bands = bands[:1]
-        return tuple(self._token("block", "first+last", *sounds, *(b for b in (band,) if b)) for band in bands)
+        return tuple(self._token("block", label, *names, *(b for b in (band,) if b)) for band in bands)
 
     def _birth_tokens(self, birth: BirthDate | None) -> dict[str, bytes]:
         if birth is None:
