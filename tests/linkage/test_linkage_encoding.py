@@ -236,6 +236,25 @@ def test_date_less_blocking_keys_are_split_by_year_band() -> None:
     assert split.encode(undated).scheme != unsplit.encode(undated).scheme
 
 
+def test_double_metaphone_is_an_optional_extra_phonetic_code() -> None:
+    from vangnet.linkage.encoding import double_metaphone
+
+    assert double_metaphone("mohammed") == double_metaphone("muhammad") == double_metaphone("mohamed")
+    assert double_metaphone("oleksandr") == double_metaphone("olexandr")
+    assert double_metaphone("nguyen") != double_metaphone("tesfaye")
+    assert EncodingConfig().double_metaphone == "off"
+    record = PersonRecord("1", "Mohammed", "Al Hassan", "1990-04-05", "M")
+    variant = PersonRecord("2", "Muhamad", "Hasan", None, "M")
+    off = RecordEncoder(SECRET_A, NO_FLIP)
+    on = RecordEncoder(SECRET_A, EncodingConfig(flip_probability=0, double_metaphone="blocking"))
+    assert set(on.encode(record).blocking) > set()
+    assert len(on.encode(record).blocking) > len(off.encode(record).blocking)
+    assert set(on.encode(record).blocking) & set(on.encode(variant).blocking)
+    filters = RecordEncoder(SECRET_A, EncodingConfig(flip_probability=0, double_metaphone="filters"))
+    assert filters.encode(record).first != off.encode(record).first
+    assert len({off.encode(record).scheme, on.encode(record).scheme, filters.encode(record).scheme}) == 3
+
+
 def test_config_validation() -> None:
     with pytest.raises(ValueError):
         EncodingConfig(name_bits=500)
@@ -245,6 +264,8 @@ def test_config_validation() -> None:
         EncodingConfig(name_hashes=0)
     with pytest.raises(ValueError):
         EncodingConfig(salt="name")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="double_metaphone"):
+        EncodingConfig(double_metaphone="on")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="block_split"):
         EncodingConfig(block_split="decade")  # type: ignore[arg-type]
 

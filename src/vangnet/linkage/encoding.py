@@ -135,6 +135,11 @@ class EncodingConfig:
     #: is no longer visibly frequent; a record without a birth year carries them for every band.
     #: ``"none"``: one key for all years (the behaviour before; leaks name-sound frequencies).
     block_split: Literal["none", "year_band"] = "year_band"
+    #: Double Metaphone (Philips 2000; the ``doublemetaphone`` package) as a further phonetic
+    #: code: ``"blocking"`` adds a blocking key of both names' primary codes (split like the
+    #: other date-less name keys), ``"filters"`` also puts the codes' bigrams in the name
+    #: filters, ``"off"`` uses only Vangnet's own sound skeleton.
+    double_metaphone: Literal["off", "blocking", "filters"] = "off"
 
     def __post_init__(self) -> None:
         for name in ("name_bits", "full_bits", "extra_bits"):
@@ -144,6 +149,8 @@ class EncodingConfig:
         for name in ("name_hashes", "full_hashes", "extra_hashes"):
             if not 1 <= getattr(self, name) <= 64:
                 raise ValueError(f"{name} must be between 1 and 64")
+        if self.double_metaphone not in ("off", "blocking", "filters"):
+            raise ValueError("double_metaphone must be 'off', 'blocking' or 'filters'")
         if self.block_split not in ("none", "year_band"):
             raise ValueError("block_split must be 'none' or 'year_band'")
         if self.salt not in ("none", "birth_year", "year_band"):
@@ -162,6 +169,7 @@ class EncodingConfig:
             f"bal={int(self.balance)};flip={flip}"
             + (f";seed={self.noise_seed}" if self.noise_seed else "")
             + (f";split={self.block_split}" if self.block_split != "none" else "")
+            + (f";dm={self.double_metaphone}" if self.double_metaphone != "off" else "")
         )
 
     def stored_bits(self, bits: int) -> int:
@@ -324,21 +332,38 @@ def _sound_grams(token: str) -> list[str]:
     return ["#" + g for g in _bigrams(phonetic_key(token, 32))]
 
 
-def _name_grams(tokens: tuple[str, ...]) -> set[str]:
+def double_metaphone(token: str) -> str:
+    """Primary Double Metaphone code of a normalised token ("" when it has none)."""
+    from doublemetaphone import doublemetaphone as _dm
+
+    return str(_dm(token)[0])
+
+
+def _dm_grams(token: str) -> list[str]:
+    """Bigrams of the token's Double Metaphone code, marked with ``%``."""
+    code = double_metaphone(token)
+    return ["%" + g for g in _bigrams(code)] if code else []
+
+
+def _name_grams(tokens: tuple[str, ...], dm: bool = False) -> set[str]:
     """Bigrams of the joined tokens plus the sound-skeleton bigrams of each token
-    (order-sensitive field)."""
+    (order-sensitive field); with ``dm`` also the Double Metaphone bigrams."""
     grams = set(_bigrams("".join(tokens)))
     for t in tokens:
         grams.update(_sound_grams(t))
+        if dm:
+            grams.update(_dm_grams(t))
     return grams
 
 
-def _full_grams(tokens: Iterable[str]) -> set[str]:
+def _full_grams(tokens: Iterable[str], dm: bool = False) -> set[str]:
     """Order-insensitive: bigrams of each token (padded) plus its sound-skeleton bigrams."""
     grams: set[str] = set()
     for t in tokens:
         grams.update(_bigrams(t))
         grams.update(_sound_grams(t))
+        if dm:
+            grams.update(_dm_grams(t))
     return grams
 
 
@@ -477,23 +502,24 @@ class RecordEncoder:
             )
             salt = band_salts[0]
         all_tokens = first + last
+        dm = cfg.double_metaphone == "filters"
         # The noise of every filter depends on the whole normalised record: identical
         # records (repeated signals of one person) carry identical noise.
         context = _content(first, last, birth, gender, nationality)
         # First and last name share one key, so the crossed comparison (first against
         # last) measures real similarity when the name order is swapped.
         first_f = (
-            self._filter("name", _name_grams(first), salt, cfg.name_bits, cfg.name_hashes, b"first|" + context)
+            self._filter("name", _name_grams(first, dm), salt, cfg.name_bits, cfg.name_hashes, b"first|" + context)
             if first
             else None
         )
         last_f = (
-            self._filter("name", _name_grams(last), salt, cfg.name_bits, cfg.name_hashes, b"last|" + context)
+            self._filter("name", _name_grams(last, dm), salt, cfg.name_bits, cfg.name_hashes, b"last|" + context)
             if last
             else None
         )
         full_f = (
-            self._filter("full", _full_grams(all_tokens), salt, cfg.full_bits, cfg.full_hashes, context)
+            self._filter("full", _full_grams(all_tokens, dm), salt, cfg.full_bits, cfg.full_hashes, context)
             if all_tokens
             else None
         )
@@ -502,15 +528,15 @@ class RecordEncoder:
             alt = band_salts[1]
             if first:
                 banded["first"] = self._filter(
-                    "name", _name_grams(first), alt, cfg.name_bits, cfg.name_hashes, b"first-b|" + context
+                    "name", _name_grams(first, dm), alt, cfg.name_bits, cfg.name_hashes, b"first-b|" + context
                 )
             if last:
                 banded["last"] = self._filter(
-                    "name", _name_grams(last), alt, cfg.name_bits, cfg.name_hashes, b"last-b|" + context
+                    "name", _name_grams(last, dm), alt, cfg.name_bits, cfg.name_hashes, b"last-b|" + context
                 )
             if all_tokens:
                 banded["full"] = self._filter(
-                    "full", _full_grams(all_tokens), alt, cfg.full_bits, cfg.full_hashes, b"full-b|" + context
+                    "full", _full_grams(all_tokens, dm), alt, cfg.full_bits, cfg.full_hashes, b"full-b|" + context
                 )
         extra: dict[str, bytes] = {}
         extra_values: dict[str, str] = {}
@@ -636,6 +662,10 @@ class RecordEncoder:
                 keys.add(self._token("block", "first+last", *sorted(sounds), *extra_part))
                 for a, b in ((0, 1), (1, 0)):
                     keys.add(self._token("block", "sound+prefix", sounds[a], joined[b][:2], *extra_part))
+                if self.config.double_metaphone != "off":
+                    codes = sorted(double_metaphone(x) for x in joined)
+                    if all(codes):
+                        keys.add(self._token("block", "double-metaphone", *codes, *extra_part))
         if birth is not None and birth.day is not None:
             for name in joined:
                 keys.add(self._token("block", "date+initial", birth.isoformat(), name[0]))
