@@ -72,7 +72,9 @@ def hard_negative_merges(data: MulticulturalDataset, clusters: list[Any]) -> dic
 
 
 def vangnet(
-    data: MulticulturalDataset, config: EncodingConfig | None = None, model: MatchModel | None = None
+    data: MulticulturalDataset,
+    config: EncodingConfig | None = None,
+    model: MatchModel | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
     t = time.perf_counter()
     encodings = RecordEncoder(SECRET, config).encode_many(data.records)
@@ -148,7 +150,7 @@ def splink(data: MulticulturalDataset) -> dict[str, Any]:
         retain_matching_columns=False,
     )
     t = time.perf_counter()
-    linker = Linker(db_api.register(frame), settings)
+    linker = Linker(db_api.register(frame), settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match([block_on("first", "last", "dob")], recall=0.6)
     linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
     for rule in (block_on("first", "last", "birth_year"), block_on("dob")):
