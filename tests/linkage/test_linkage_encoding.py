@@ -183,6 +183,78 @@ def test_birth_year_salt_separates_years() -> None:
     assert a.scheme != encode_record(OLUMIDE, SECRET_A).scheme
 
 
+def test_year_band_salt_is_the_default_and_compares_years_one_apart() -> None:
+    assert EncodingConfig().salt == "year_band"
+    enc = RecordEncoder(SECRET_A, NO_FLIP)
+    records = [
+        PersonRecord("1", "Olumide", "Okafor", "1994-03-02", "F"),
+        PersonRecord("2", "Olumide", "Okafor", "1995-03-02", "F"),  # one year later: other even band
+        PersonRecord("3", "Olumide", "Okafor", "1993-03-02", "F"),  # one year earlier: other odd band
+        PersonRecord("4", "Olumide", "Okafor", "1997-03-02", "F"),  # three years apart: no band in common
+        PersonRecord("5", "Olumide", "Okafor", None, "F"),  # no date: only the sound key compares
+        PersonRecord("6", "Chidinma", "Eze", None, "F"),
+    ]
+    encodings = enc.encode_many(records)
+    one, far = encodings[0], encodings[3]
+    # The salt moves every q-gram: the band filters of different bands share few bits.
+    assert one.first is not None and far.first is not None and dice(one.first, far.first) < 0.5
+    assert len(one.bands) == 2 and set(one.banded) == {"first", "last", "full"}
+    assert RecordEncoding.from_json(one.to_json()) == one
+    batch = EncodedBatch.from_encodings(encodings)
+    pairs = [(0, 1), (0, 2), (0, 3), (0, 4), (4, 5), (0, 5)]
+    levels = compare_levels(batch, [a for a, _ in pairs], [b for _, b in pairs])
+    first, last = levels[:, 0].tolist(), levels[:, 1].tolist()
+    assert first[:2] == [5, 5] and last[:2] == [5, 5]  # off by one year: full name agreement
+    assert first[2] == last[2] == -1  # no band in common: not comparable (the date decides)
+    # No birth year on one side: the exact full-name token split by band (a top match), or the
+    # shared sound key (a close match) is what compares.
+    assert first[3] == last[3] == 5
+    assert first[4] == 0 and last[4] == 0  # two undated records compare their filters
+    assert first[5] == last[5] == -1  # a dated and an undated record with other names: nothing shared
+
+
+def test_date_less_blocking_keys_are_split_by_year_band() -> None:
+    split, unsplit = RecordEncoder(SECRET_A, NO_FLIP), RecordEncoder(SECRET_A, EncodingConfig(block_split="none"))
+    dated = [PersonRecord(str(k), "Thi Lan", "Nguyen", f"{1980 + k}-05-0{1 + k % 9}", "F") for k in range(20)]
+    undated = PersonRecord("u", "Thi Lan", "Nguyen", None, "F")
+
+    def max_share(encoder: RecordEncoder) -> int:
+        counts: dict[bytes, int] = {}
+        for e in encoder.encode_many(dated):
+            for key in e.blocking:
+                counts[key] = counts.get(key, 0) + 1
+        return max(counts.values())
+
+    # Unsplit, the name-sound keys of 20 namesakes born in 20 different years are one key
+    # carried 20 times; split by two-year bands no key is carried by more than 3 of them.
+    assert max_share(unsplit) == 20
+    assert max_share(split) <= 3
+    # A record without a birth year still blocks with every dated namesake.
+    u = split.encode(undated)
+    assert all(set(u.blocking) & set(e.blocking) for e in split.encode_many(dated))
+    assert len(u.name_sounds) > 60 and all(split.encode(r).name_sounds[0] in u.name_sounds for r in dated)
+    assert split.encode(undated).scheme != unsplit.encode(undated).scheme
+
+
+def test_double_metaphone_is_an_optional_extra_phonetic_code() -> None:
+    from vangnet.linkage.encoding import double_metaphone
+
+    assert double_metaphone("mohammed") == double_metaphone("muhammad") == double_metaphone("mohamed")
+    assert double_metaphone("oleksandr") == double_metaphone("olexandr")
+    assert double_metaphone("nguyen") != double_metaphone("tesfaye")
+    assert EncodingConfig().double_metaphone == "off"
+    record = PersonRecord("1", "Mohammed", "Al Hassan", "1990-04-05", "M")
+    variant = PersonRecord("2", "Muhamad", "Hasan", None, "M")
+    off = RecordEncoder(SECRET_A, NO_FLIP)
+    on = RecordEncoder(SECRET_A, EncodingConfig(flip_probability=0, double_metaphone="blocking"))
+    assert set(on.encode(record).blocking) > set()
+    assert len(on.encode(record).blocking) > len(off.encode(record).blocking)
+    assert set(on.encode(record).blocking) & set(on.encode(variant).blocking)
+    filters = RecordEncoder(SECRET_A, EncodingConfig(flip_probability=0, double_metaphone="filters"))
+    assert filters.encode(record).first != off.encode(record).first
+    assert len({off.encode(record).scheme, on.encode(record).scheme, filters.encode(record).scheme}) == 3
+
+
 def test_config_validation() -> None:
     with pytest.raises(ValueError):
         EncodingConfig(name_bits=500)
@@ -192,6 +264,10 @@ def test_config_validation() -> None:
         EncodingConfig(name_hashes=0)
     with pytest.raises(ValueError):
         EncodingConfig(salt="name")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="double_metaphone"):
+        EncodingConfig(double_metaphone="on")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="block_split"):
+        EncodingConfig(block_split="decade")  # type: ignore[arg-type]
 
 
 def test_reproducible_flips_with_rng() -> None:

@@ -143,3 +143,32 @@ def test_estimate_model_without_labels_on_two_sources() -> None:
     assert birth.m[-1] / birth.u[-1] > 50 and first.m[-1] / first.u[-1] > 5
     groups = np.array([k % 2 for k in range(len(batch))])
     assert 0 < estimate_model(batch, groups=groups, u_pairs=60_000).prior < 0.01
+
+
+def test_no_date_rule_needs_a_rare_exact_name_and_agreeing_sex_and_nationality() -> None:
+    import dataclasses
+
+    import numpy as np
+
+    from vangnet.linkage.matching import MatchModel, waterfall
+
+    off = MatchModel.default()
+    on = dataclasses.replace(off, no_date_rule=True)
+    assert MatchModel.from_dict(on.to_dict()) == on
+    # first, last, birth, gender, nationality, frequency
+    rows = np.array(
+        [
+            [5, 5, -1, 1, 1, 0],  # no date, exact rare name, same sex and nationality: the rule
+            [5, 5, -1, 1, 1, 3],  # a very common name: nothing
+            [5, 5, -1, 1, -1, 0],  # nationality missing on one side: nothing
+            [4, 5, -1, 1, 1, 0],  # near-miss given name: nothing
+            [5, 5, 2, 1, 1, 0],  # both have a date: the date speaks, not the rule
+        ],
+        dtype=np.int8,
+    )
+    assert off.no_date_weight(rows).tolist() == [0.0] * 5
+    bonus = on.no_date_weight(rows)
+    assert bonus[0] > 3 and bonus[1:].tolist() == [0.0] * 4
+    assert on.probability(rows)[0] > 0.5 > off.probability(rows)[0]
+    steps, total, _ = waterfall(on, rows[0].tolist())
+    assert steps[-1].field == "no_date" and abs(sum(s.weight for s in steps) - total) < 1e-9

@@ -176,7 +176,9 @@ def test_only_the_national_coordinator_reviews(who, cast, logged_in):
 def test_review_page_shows_evidence_without_names(cast, logged_in, settings):
     settings.LINKAGE_REVIEW_THRESHOLD = 0.0  # every compared pair below "same" waits for review
     first = register(cast)
-    second = register(cast, family_name="Adebayo", birth_date=datetime.date(1989, 7, 1))
+    # 1 July counts as "year only"; the same birth year keeps the pair comparable under the default
+    # year-band salt (names of records born two or more years apart are not compared).
+    second = register(cast, family_name="Adebayo", birth_date=datetime.date(1999, 7, 1))
     services.link_all()
     pairs = {frozenset(p) for p in PossibleMatch.objects.values_list("record_a", "record_b")}
     assert frozenset({f"s{first.pk}", f"s{second.pk}"}) in pairs
@@ -274,3 +276,23 @@ def test_the_kept_index_gives_the_clusters_of_a_full_rebuild(cast, monkeypatch):
     services.link_signal(register(cast, given_names="Mihaela", family_name="Ionescu").pk)
     assert len(full_runs) == 1
     assert SignalEncoding.objects.get(record_id=a).cluster_id != SignalEncoding.objects.get(record_id=b).cluster_id
+
+
+def test_a_decision_writes_a_message_id_rendered_in_the_readers_language(cast):
+    from django.utils import translation
+
+    from vangnet.cases.models import CaseEvent
+    from vangnet.cases.timeline import render_event
+
+    first, second = register(cast), register(cast, given_names="Olumidé", family_name="Adeyemmi")
+    services.link_all()
+    with processing_context(actor=cast.national):
+        services.decide(f"s{first.pk}", f"s{second.pk}", same=False, actor=cast.national)
+    event = CaseEvent.objects.filter(case=first.case, kind=CaseEvent.Kind.LINKAGE).latest("at")
+    # Stored untranslated (an English message id with params), translated when read.
+    assert event.message.startswith("The national coordination centre decided that this signal concerns another")
+    assert event.params == {}
+    with translation.override("nl"):
+        assert render_event(event).startswith("Het landelijk coördinatiecentrum heeft besloten")
+    with translation.override("en"):
+        assert render_event(event) == event.message

@@ -59,6 +59,8 @@ def _config(args: argparse.Namespace) -> EncodingConfig:
     try:
         return EncodingConfig(
             salt=args.salt,
+            block_split=args.block_split,
+            double_metaphone=args.double_metaphone,
             xor_fold=args.xor_fold,
             balance=args.balance,
             flip_probability=args.flip,
@@ -104,7 +106,12 @@ def _common(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="estimate the model from the data (random-pair u, EM for m; no labels)",
     )
-    p.add_argument("--salt", choices=("none", "birth_year"), default="none", help="salt name filters")
+    p.add_argument("--salt", choices=("none", "birth_year", "year_band"), default="year_band",
+                   help="salt name filters (year_band: two-year birth-year bands, off-by-one years still compare)")
+    p.add_argument("--block-split", choices=("none", "year_band"), default="year_band",
+                   help="split the date-less name blocking keys by birth-year band (hides name-sound frequencies)")
+    p.add_argument("--double-metaphone", choices=("off", "blocking", "filters"), default="off",
+                   help="Double Metaphone as a further blocking key (blocking) and in the name filters (filters)")
     p.add_argument("--xor-fold", action="store_true", help="XOR-fold the Bloom filters")
     p.add_argument("--balance", action="store_true", help="balance the Bloom filters")
     p.add_argument(

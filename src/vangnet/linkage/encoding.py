@@ -9,8 +9,10 @@ secret that lives apart from the database (and apart from the encryption key):
   from ``HMAC-SHA256(field_key, salt || q-gram)``.  Without the key nobody can compute
   which bits a q-gram sets (counters dictionary attacks and the cryptanalysis of
   double hashing).
-* Optional hardening (see ``docs/linkage.md``, threat model): salting the q-gram
-  positions with the birth year, XOR-folding, balancing with a keyed permutation, and
+* Hardening (see ``docs/linkage.md``, threat model): by default the q-gram positions
+  are salted with a two-year birth-year band, twice with offset bands (``year_band``, so
+  every pair of records whose birth years differ by at most one shares a band); optional
+  salting with the exact birth year, XOR-folding, balancing with a keyed permutation, and
   random bit flips (BLIP) so that no two filters are identical.
 * Keyed 8-byte tokens for the birth-date parts (year, year-month, month-day,
   year-day, full date, day/month swapped), gender and nationality.
@@ -47,6 +49,7 @@ from vangnet.linkage.normalise import (
 )
 
 __all__ = [
+    "BANDED_FIELDS",
     "BIRTH_PARTS",
     "ENV_SECRET",
     "EncodingConfig",
@@ -69,7 +72,11 @@ _DOMAIN = b"vangnet.linkage.v1|"
 #: comparison works), treats 1 January / 1 July as "year only" and derives the bit-flip
 #: noise from the key and the record (reproducible, not averaged away over repeats).
 _SCHEME_VERSION = "v2"
+#: The name fields that get a second, offset-band filter under ``salt="year_band"``.
+BANDED_FIELDS: tuple[str, ...] = ("first", "last", "full")
 _MIN_SECRET_BYTES = 16
+#: Birth years a record without a date is blocked against (``block_split``).
+_FIRST_YEAR, _LAST_YEAR = 1900, 2039
 
 
 class IncompatibleEncodingError(ValueError):
@@ -98,9 +105,13 @@ class PersonRecord:
 class EncodingConfig:
     """Parameters of the encoding; every stored encoding records them in ``scheme``.
 
-    ``name_bits``/``full_bits`` must be powers of two.  ``salt`` ``"birth_year"``
-    places every name q-gram differently per birth year (frequency hardening; names
-    then only compare between records with the same birth year).  ``flip_probability``
+    ``name_bits``/``full_bits`` must be powers of two.  ``salt`` (frequency hardening)
+    ``"year_band"`` (default) places every name q-gram differently per two-year band of the
+    birth year and stores a second filter under the band shifted by one year; two records
+    compare their names in the band they share, so birth years one apart still compare
+    (and records without a year compare among themselves).  ``"birth_year"`` salts with the
+    exact year (names then only compare between records with the same birth year);
+    ``"none"`` does not salt.  ``flip_probability``
     must be 0 or a power of two (1/16, 1/32 ...): each bit is flipped independently
     with that probability (BLIP).  The flips are pseudo-random but derived from the key,
     ``noise_seed`` and the record's normalised content, so the same input under the same
@@ -114,11 +125,21 @@ class EncodingConfig:
     full_hashes: int = 10
     extra_bits: int = 512
     extra_hashes: int = 10
-    salt: Literal["none", "birth_year"] = "none"
+    salt: Literal["none", "birth_year", "year_band"] = "year_band"
     xor_fold: bool = False
     balance: bool = False
     flip_probability: float = 1 / 128
     noise_seed: int = 0
+    #: ``"year_band"`` (default): the date-less name blocking keys (first+last sound, sound +
+    #: prefix) are split by the two offset two-year birth-year bands, so a common name's key
+    #: is no longer visibly frequent; a record without a birth year carries them for every band.
+    #: ``"none"``: one key for all years (the behaviour before; leaks name-sound frequencies).
+    block_split: Literal["none", "year_band"] = "year_band"
+    #: Double Metaphone (Philips 2000; the ``doublemetaphone`` package) as a further phonetic
+    #: code: ``"blocking"`` adds a blocking key of both names' primary codes (split like the
+    #: other date-less name keys), ``"filters"`` also puts the codes' bigrams in the name
+    #: filters, ``"off"`` uses only Vangnet's own sound skeleton.
+    double_metaphone: Literal["off", "blocking", "filters"] = "off"
 
     def __post_init__(self) -> None:
         for name in ("name_bits", "full_bits", "extra_bits"):
@@ -128,8 +149,12 @@ class EncodingConfig:
         for name in ("name_hashes", "full_hashes", "extra_hashes"):
             if not 1 <= getattr(self, name) <= 64:
                 raise ValueError(f"{name} must be between 1 and 64")
-        if self.salt not in ("none", "birth_year"):
-            raise ValueError("salt must be 'none' or 'birth_year'")
+        if self.double_metaphone not in ("off", "blocking", "filters"):
+            raise ValueError("double_metaphone must be 'off', 'blocking' or 'filters'")
+        if self.block_split not in ("none", "year_band"):
+            raise ValueError("block_split must be 'none' or 'year_band'")
+        if self.salt not in ("none", "birth_year", "year_band"):
+            raise ValueError("salt must be 'none', 'birth_year' or 'year_band'")
         p = self.flip_probability
         if p != 0 and not (0 < p <= 0.25 and math.log2(p).is_integer()):
             raise ValueError("flip_probability must be 0 or a power of two <= 1/4")
@@ -143,6 +168,8 @@ class EncodingConfig:
             f"e{self.extra_bits}k{self.extra_hashes};salt={self.salt};fold={int(self.xor_fold)};"
             f"bal={int(self.balance)};flip={flip}"
             + (f";seed={self.noise_seed}" if self.noise_seed else "")
+            + (f";split={self.block_split}" if self.block_split != "none" else "")
+            + (f";dm={self.double_metaphone}" if self.double_metaphone != "off" else "")
         )
 
     def stored_bits(self, bits: int) -> int:
@@ -203,6 +230,18 @@ class RecordEncoding:
     extra: Mapping[str, bytes] = field(default_factory=dict)
     #: Keyed token of the (order-insensitive) full name, for term-frequency bands.
     name_key: bytes | None = None
+    #: ``salt="year_band"``: the filters of :data:`BANDED_FIELDS` (and extra fields as
+    #: ``extra:NAME``) under the offset band, and the keyed tokens of the two bands.
+    banded: Mapping[str, bytes] = field(default_factory=dict)
+    bands: tuple[bytes, ...] = ()
+    #: The blocking keys "first-name sound + last-name sound" (already among ``blocking``,
+    #: so they reveal nothing new; one per first band, or one for every band without a birth
+    #: year): the only name evidence between a record without a birth year and one with a
+    #: year when the name filters are salted.
+    name_sounds: tuple[bytes, ...] = ()
+    #: The same for the exact (order-insensitive) full name: a keyed token split like
+    #: ``name_sounds``, so a record without a birth year can agree exactly with a dated one.
+    name_exacts: tuple[bytes, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict (bytes as base64)."""
@@ -242,6 +281,10 @@ class RecordEncoding:
                 blocking=tuple(_unb64(v) for v in data.get("blocking") or ()),
                 extra={str(k): _unb64(v) for k, v in (data.get("extra") or {}).items()},
                 name_key=opt("name_key"),
+                banded={str(k): _unb64(v) for k, v in (data.get("banded") or {}).items()},
+                bands=tuple(_unb64(v) for v in data.get("bands") or ()),
+                name_sounds=tuple(_unb64(v) for v in data.get("name_sounds") or ()),
+                name_exacts=tuple(_unb64(v) for v in data.get("name_exacts") or ()),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"malformed record encoding: {exc}") from exc
@@ -289,21 +332,38 @@ def _sound_grams(token: str) -> list[str]:
     return ["#" + g for g in _bigrams(phonetic_key(token, 32))]
 
 
-def _name_grams(tokens: tuple[str, ...]) -> set[str]:
+def double_metaphone(token: str) -> str:
+    """Primary Double Metaphone code of a normalised token ("" when it has none)."""
+    from doublemetaphone import doublemetaphone as _dm
+
+    return str(_dm(token)[0])
+
+
+def _dm_grams(token: str) -> list[str]:
+    """Bigrams of the token's Double Metaphone code, marked with ``%``."""
+    code = double_metaphone(token)
+    return ["%" + g for g in _bigrams(code)] if code else []
+
+
+def _name_grams(tokens: tuple[str, ...], dm: bool = False) -> set[str]:
     """Bigrams of the joined tokens plus the sound-skeleton bigrams of each token
-    (order-sensitive field)."""
+    (order-sensitive field); with ``dm`` also the Double Metaphone bigrams."""
     grams = set(_bigrams("".join(tokens)))
     for t in tokens:
         grams.update(_sound_grams(t))
+        if dm:
+            grams.update(_dm_grams(t))
     return grams
 
 
-def _full_grams(tokens: Iterable[str]) -> set[str]:
+def _full_grams(tokens: Iterable[str], dm: bool = False) -> set[str]:
     """Order-insensitive: bigrams of each token (padded) plus its sound-skeleton bigrams."""
     grams: set[str] = set()
     for t in tokens:
         grams.update(_bigrams(t))
         grams.update(_sound_grams(t))
+        if dm:
+            grams.update(_dm_grams(t))
     return grams
 
 
@@ -434,27 +494,50 @@ class RecordEncoder:
         salt = str(birth.year) if (cfg.salt == "birth_year" and birth is not None) else ""
         if cfg.salt == "birth_year" and birth is None:
             salt = "?"
+        # Two-year bands, the second shifted by one year: |year difference| <= 1 shares one.
+        band_salts: tuple[str, str] | None = None
+        if cfg.salt == "year_band":
+            band_salts = (
+                (f"a{birth.year // 2}", f"b{(birth.year + 1) // 2}") if birth is not None else ("a?", "b?")
+            )
+            salt = band_salts[0]
         all_tokens = first + last
+        dm = cfg.double_metaphone == "filters"
         # The noise of every filter depends on the whole normalised record: identical
         # records (repeated signals of one person) carry identical noise.
         context = _content(first, last, birth, gender, nationality)
         # First and last name share one key, so the crossed comparison (first against
         # last) measures real similarity when the name order is swapped.
         first_f = (
-            self._filter("name", _name_grams(first), salt, cfg.name_bits, cfg.name_hashes, b"first|" + context)
+            self._filter("name", _name_grams(first, dm), salt, cfg.name_bits, cfg.name_hashes, b"first|" + context)
             if first
             else None
         )
         last_f = (
-            self._filter("name", _name_grams(last), salt, cfg.name_bits, cfg.name_hashes, b"last|" + context)
+            self._filter("name", _name_grams(last, dm), salt, cfg.name_bits, cfg.name_hashes, b"last|" + context)
             if last
             else None
         )
         full_f = (
-            self._filter("full", _full_grams(all_tokens), salt, cfg.full_bits, cfg.full_hashes, context)
+            self._filter("full", _full_grams(all_tokens, dm), salt, cfg.full_bits, cfg.full_hashes, context)
             if all_tokens
             else None
         )
+        banded: dict[str, bytes] = {}
+        if band_salts is not None:
+            alt = band_salts[1]
+            if first:
+                banded["first"] = self._filter(
+                    "name", _name_grams(first, dm), alt, cfg.name_bits, cfg.name_hashes, b"first-b|" + context
+                )
+            if last:
+                banded["last"] = self._filter(
+                    "name", _name_grams(last, dm), alt, cfg.name_bits, cfg.name_hashes, b"last-b|" + context
+                )
+            if all_tokens:
+                banded["full"] = self._filter(
+                    "full", _full_grams(all_tokens, dm), alt, cfg.full_bits, cfg.full_hashes, b"full-b|" + context
+                )
         extra: dict[str, bytes] = {}
         extra_values: dict[str, str] = {}
         for name, value in sorted(record.extra.items()):
@@ -469,6 +552,10 @@ class RecordEncoder:
                 extra[name] = self._filter(
                     "extra:" + name, grams, salt, cfg.extra_bits, cfg.extra_hashes, context
                 )
+                if band_salts is not None:
+                    banded["extra:" + name] = self._filter(
+                        "extra:" + name, grams, band_salts[1], cfg.extra_bits, cfg.extra_hashes, b"b|" + context
+                    )
         return RecordEncoding(
             record_id=str(record.record_id),
             scheme=cfg.scheme,
@@ -483,11 +570,37 @@ class RecordEncoder:
             blocking=self._blocking_keys(first, last, birth, extra_values),
             extra=extra,
             name_key=self._token("block", "name-frequency", salt, *sorted(all_tokens)) if all_tokens else None,
+            banded=banded,
+            bands=tuple(self._token("birth", "band", b) for b in band_salts) if band_salts else (),
+            name_sounds=self._name_sounds(first, last, birth),
+            name_exacts=self._name_sounds(first, last, birth, exact=True),
         )
 
     def encode_many(self, records: Iterable[PersonRecord]) -> list[RecordEncoding]:
         """Encode several records."""
         return [self.encode(r) for r in records]
+
+    def _split_bands(self, birth: BirthDate | None) -> tuple[str, ...]:
+        """The year bands the date-less name blocking keys are split by (see ``block_split``)."""
+        if self.config.block_split == "none":
+            return ("",)
+        if birth is None:
+            return tuple(f"a{y}" for y in range(_FIRST_YEAR // 2, _LAST_YEAR // 2 + 1))
+        return (f"a{birth.year // 2}", f"b{(birth.year + 1) // 2}")
+
+    def _name_sounds(
+        self, first: tuple[str, ...], last: tuple[str, ...], birth: BirthDate | None, *, exact: bool = False
+    ) -> tuple[bytes, ...]:
+        """Keyed first+last name-sound tokens (``exact``: exact full-name tokens), one for the
+        record's first year band, or one per band when it has no birth year."""
+        if not first or not last:
+            return ()
+        label = "exact-name" if exact else "first+last"
+        names = sorted(first + last) if exact else sorted(phonetic_key("".join(x)) for x in (first, last))
+        bands = self._split_bands(birth)
+        if birth is not None:
+            bands = bands[:1]
+        return tuple(self._token("block", label, *names, *(b for b in (band,) if b)) for band in bands)
 
     def _birth_tokens(self, birth: BirthDate | None) -> dict[str, bytes]:
         if birth is None:
@@ -528,10 +641,12 @@ class RecordEncoder:
 
         * name sound + birth year + initial of the other name (one namespace for first and
           last name, so swapped names block together)
-        * first-name sound + last-name sound, without the date (wrong or missing dates)
+        * first-name sound + last-name sound, without the date (wrong or missing dates); split
+          by the two offset year bands (``block_split``)
         * full birth date + initial of either name (misspelt names)
         * month-day + both initials (wrong year and misspellings)
-        * sound of one name + first two letters of the other (missing date and a typo)
+        * sound of one name + first two letters of the other (missing date and a typo); split
+          like first+last
         * the exact normalised value of each extra field
         """
         year = str(birth.year) if birth else "?"
@@ -542,9 +657,15 @@ class RecordEncoder:
             other = joined[1 - k][0] if len(joined) == 2 else ""
             keys.add(self._token("block", "name+year+initial", sound, year, other))
         if len(joined) == 2:
-            keys.add(self._token("block", "first+last", *sorted(sounds)))
-            for a, b in ((0, 1), (1, 0)):
-                keys.add(self._token("block", "sound+prefix", sounds[a], joined[b][:2]))
+            for band in self._split_bands(birth):
+                extra_part = (band,) if band else ()
+                keys.add(self._token("block", "first+last", *sorted(sounds), *extra_part))
+                for a, b in ((0, 1), (1, 0)):
+                    keys.add(self._token("block", "sound+prefix", sounds[a], joined[b][:2], *extra_part))
+                if self.config.double_metaphone != "off":
+                    codes = sorted(double_metaphone(x) for x in joined)
+                    if all(codes):
+                        keys.add(self._token("block", "double-metaphone", *codes, *extra_part))
         if birth is not None and birth.day is not None:
             for name in joined:
                 keys.add(self._token("block", "date+initial", birth.isoformat(), name[0]))
