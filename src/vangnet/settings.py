@@ -437,3 +437,11 @@ PROCESSING_LOG_ANCHOR_FILE = env_str("VANGNET_PROCESSING_LOG_ANCHOR_FILE", "")
 VANGNET_MFA_REQUIRED = env_bool("VANGNET_MFA_REQUIRED", VANGNET_ENV == "production")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
     "vangnet.accounts.context_processors.security")
+
+# --- federated login with OpenID Connect (issue 17) ------------------------------------------------------
+# The identity providers themselves are per organisation, in the database (administration → login services).
+
+#: Seconds Vangnet waits for a provider's discovery, token and key endpoints before it gives up.
+VANGNET_OIDC_TIMEOUT_SECONDS = env_int("VANGNET_OIDC_TIMEOUT_SECONDS", 10)
+#: Clock difference allowed when checking an ID token's exp/iat (seconds).
+VANGNET_OIDC_CLOCK_SKEW_SECONDS = env_int("VANGNET_OIDC_CLOCK_SKEW_SECONDS", 60)

@@ -11,4 +11,8 @@ urlpatterns = [
     path("mfa/enrol/", views.mfa_enrol, name="mfa_enrol"),
     path("users/mfa/", views.mfa_admin, name="mfa_admin"),
     path("users/<int:user_id>/mfa/reset/", views.mfa_reset, name="mfa_reset"),
+    # federated login (OpenID Connect)
+    path("oidc/", views.oidc_choose, name="oidc_choose"),
+    path("oidc/<int:provider_id>/start/", views.oidc_start, name="oidc_start"),
+    path("oidc/<int:provider_id>/callback/", views.oidc_callback, name="oidc_callback"),
 ]

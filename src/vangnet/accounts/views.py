@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -13,11 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from vangnet.accounts import mfa, services
+from vangnet.accounts import mfa, oidc, services
 from vangnet.accounts.forms import TokenForm
-from vangnet.accounts.models import ApiToken, MfaDevice, Role, User
+from vangnet.accounts.models import ApiToken, IdentityProvider, MfaDevice, Role, User
 from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
 
@@ -152,3 +154,81 @@ def _safe_next(request: HttpRequest) -> str:
 
     target = request.POST.get("next") or request.GET.get("next") or "/"
     return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/"
+
+
+# --- federated login (OpenID Connect) -------------------------------------------------------------------
+
+#: What the person sees for each refusal (the reason code goes to the security log).
+OIDC_ERRORS = {
+    "provider_disabled": _lazy("Logging in via this organisation is not possible (any more). Log in with your "
+                               "username and password, or ask the functional administrator."),
+    "provider_unreachable": _lazy("Your organisation's login service cannot be reached right now. Try again in a "
+                                  "few minutes, or log in with your username and password."),
+    "provider_error": _lazy("Your organisation's login service did not log you in. Try again."),
+    "issuer_mismatch": _lazy("Your organisation's login service is not set up correctly. Ask the functional "
+                             "administrator to check the issuer URL."),
+    "state": _lazy("This login attempt is not valid (any more). Start again from the login page."),
+    "token": _lazy("The answer from your organisation's login service could not be trusted. Start again from the "
+                   "login page."),
+    "unknown_user": _lazy("There is no Vangnet account for you. Ask the coordinator of your organisation for "
+                          "an account."),
+    "wrong_organisation": _lazy("Your Vangnet account belongs to another organisation. Log in via that "
+                                "organisation, or with your username and password."),
+    "user_inactive": _lazy("Your Vangnet account is switched off. Ask the coordinator of your organisation."),
+    "ambiguous_email": _lazy("More than one Vangnet account has your e-mail address. Ask the functional "
+                             "administrator to fix this."),
+    "subject_changed": _lazy("Your account is already linked to another login at this organisation. Ask the "
+                             "functional administrator."),
+}
+OIDC_STATUS = {"provider_unreachable": 502, "unknown_user": 403, "wrong_organisation": 403, "user_inactive": 403,
+               "ambiguous_email": 403, "subject_changed": 403, "provider_disabled": 404}
+
+
+def _oidc_error(request: HttpRequest, provider: Any, exc: oidc.Refused) -> HttpResponse:
+    oidc.refuse(request, provider, exc)
+    if getattr(request, "axes_locked_out", False):
+        return locked_out(request)
+    return render(request, "accounts/oidc_error.html", {"message": OIDC_ERRORS[exc.reason]},
+                  status=OIDC_STATUS.get(exc.reason, 400))
+
+
+def _oidc_locked(request: HttpRequest) -> bool:
+    from axes.handlers.proxy import AxesProxyHandler
+
+    return not AxesProxyHandler.is_allowed(request, {"username": ""})
+
+
+def oidc_choose(request: HttpRequest) -> HttpResponse:
+    """"Log in via your organisation": the enabled providers of active organisations."""
+    providers = IdentityProvider.objects.filter(is_enabled=True, organisation__is_active=True).select_related(
+        "organisation")
+    return render(request, "accounts/oidc_choose.html", {"providers": providers, "next": _safe_next(request)})
+
+
+@require_POST
+def oidc_start(request: HttpRequest, provider_id: int) -> HttpResponse:
+    if _oidc_locked(request):
+        return locked_out(request)
+    provider = IdentityProvider.objects.select_related("organisation").filter(pk=provider_id).first()
+    if provider is None:
+        return _oidc_error(request, None, oidc.Refused("provider_disabled"))
+    try:
+        return oidc.start(request, provider, _safe_next(request))
+    except oidc.Refused as exc:
+        return _oidc_error(request, provider, exc)
+
+
+def oidc_callback(request: HttpRequest, provider_id: int) -> HttpResponse:
+    if _oidc_locked(request):
+        return locked_out(request)
+    provider = IdentityProvider.objects.select_related("organisation").filter(pk=provider_id).first()
+    if provider is None:
+        return _oidc_error(request, None, oidc.Refused("provider_disabled"))
+    try:
+        _user, next_url = oidc.finish(request, provider)
+    except oidc.Refused as exc:
+        return _oidc_error(request, provider, exc)
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    return redirect(next_url if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+                    else "/")
