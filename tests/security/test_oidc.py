@@ -206,7 +206,7 @@ def test_tampered_nonce_is_refused(client, cast, idp, provider_url):
     response = start(client, idp)
     callback = authorize_at_provider(response["Location"], "sub-jansen")
     session = client.session
-    key = next(k for k in session if k.startswith("_state_"))
+    key = next(k for k in session.keys() if k.startswith("_state_"))  # noqa: SIM118 (sessions do not iterate)
     state = session[key]
     state["data"]["nonce"] = "not-the-nonce-sent"
     session[key] = state
@@ -337,3 +337,11 @@ def test_login_page_offers_federated_login_only_when_a_provider_is_enabled(clien
     idp.is_enabled = False
     idp.save()
     assert "Inloggen via uw organisatie" not in client.get("/login/").content.decode()
+
+
+def test_forged_callbacks_from_one_address_do_not_lock_federated_login_for_others(client, idp, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(5):
+        client.get(f"/account/oidc/{idp.pk}/callback/?code=abc&state=forged", REMOTE_ADDR="10.8.0.9")
+    assert client.post(f"/account/oidc/{idp.pk}/start/", REMOTE_ADDR="10.8.0.9").status_code == 429
+    assert client.post(f"/account/oidc/{idp.pk}/start/", REMOTE_ADDR="10.8.0.10").status_code == 302

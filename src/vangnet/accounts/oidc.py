@@ -37,6 +37,7 @@ from vangnet.accounts import mfa
 from vangnet.accounts.models import ExternalIdentity, IdentityProvider, User
 from vangnet.audit import security
 from vangnet.audit.models import SecurityEventKind
+from vangnet.core.clientip import client_ip
 
 log = logging.getLogger("vangnet.security")
 
@@ -79,11 +80,18 @@ def _client(provider: IdentityProvider) -> DjangoOAuth2App:
     )
 
 
+def anonymous_name(request: HttpRequest) -> str:
+    """The name a failure without a known person counts under: per address, so forged callbacks from one
+    address can never lock federated login for everybody (django-axes locks per name and per address)."""
+    return f"oidc@{client_ip(request)}"
+
+
 def _refuse(request: HttpRequest, provider: IdentityProvider | None, exc: Refused) -> None:
     """Count the failure (django-axes lockout) and record it in the security log (through the signal)."""
     user_login_failed.send(
         sender=__name__, request=request,
-        credentials={"username": exc.username[:150], "method": "oidc", "reason": exc.reason,
+        credentials={"username": exc.username[:150] or anonymous_name(request), "method": "oidc",
+                     "reason": exc.reason,
                      "provider": provider.pk if provider is not None else None},
     )
 

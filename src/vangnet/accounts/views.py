@@ -195,7 +195,7 @@ def _oidc_error(request: HttpRequest, provider: Any, exc: oidc.Refused) -> HttpR
 def _oidc_locked(request: HttpRequest) -> bool:
     from axes.handlers.proxy import AxesProxyHandler
 
-    return not AxesProxyHandler.is_allowed(request, {"username": ""})
+    return not AxesProxyHandler.is_allowed(request, {"username": oidc.anonymous_name(request)})
 
 
 def oidc_choose(request: HttpRequest) -> HttpResponse:
