@@ -428,9 +428,9 @@ def probe_federated_login(c: dict[str, Any]) -> None:
             client = Client(raise_request_exception=False, REMOTE_ADDR=f"10.77.{i}.{len(path) % 250}")
             statuses[client.get(path + query).status_code] += 1
             logged_in += "_auth_user_id" in client.session
-    for path in [f"/account/oidc/{idp.pk}/start/", "/account/oidc/999999/start/"]:
+    for query in ["?next=https://evil.example/", "?next=%00", "?next=" + "x" * 5000]:
         client = Client(raise_request_exception=False, REMOTE_ADDR="10.78.0.1")
-        statuses[client.get(path).status_code] += 1  # GET is not allowed: 405
+        statuses[client.get("/account/oidc/999999/start/" + query).status_code] += 1
     down = Client(raise_request_exception=False, REMOTE_ADDR="10.78.0.2").post(f"/account/oidc/{idp.pk}/start/")
     idp.delete()
     server_errors = sum(n for code, n in statuses.items() if code >= 500)

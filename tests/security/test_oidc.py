@@ -9,15 +9,12 @@ The browser's part (the provider's login form) is played with ``requests``.
 from __future__ import annotations
 
 import socket
-import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-import werkzeug.serving
 from axes.models import AccessAttempt
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
@@ -26,21 +23,6 @@ from vangnet.accounts.models import ExternalIdentity, IdentityProvider
 from vangnet.audit.models import SecurityEvent
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def provider_url() -> Iterator[str]:
-    import oidc_provider_mock
-
-    server = werkzeug.serving.make_server("127.0.0.1", 0, oidc_provider_mock.app(require_nonce=True),
-                                          threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from vangnet.accounts import mfa, oidc, services
 from vangnet.accounts.forms import TokenForm
@@ -205,8 +205,10 @@ def oidc_choose(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/oidc_choose.html", {"providers": providers, "next": _safe_next(request)})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def oidc_start(request: HttpRequest, provider_id: int) -> HttpResponse:
+    """Send the browser to the provider. A plain link (GET) works under the CSP's ``form-action 'self'``, which
+    a form whose answer redirects to another site would break; state and nonce are bound to this session."""
     if _oidc_locked(request):
         return locked_out(request)
     provider = IdentityProvider.objects.select_related("organisation").filter(pk=provider_id).first()
