@@ -241,3 +241,22 @@ class ExternalIdentity(models.Model):
     class Meta:
         verbose_name = _("external identity")
         constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique")]
+
+
+class Passkey(models.Model):
+    """A passkey (WebAuthn credential) of one user, used as the second step beside TOTP (issue 17).
+
+    Only the public key is kept; ``sign_count`` refuses a cloned authenticator whose counter goes back."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField(_("name"), max_length=100)
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url
+    public_key = models.BinaryField()
+    sign_count = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("passkey")
+        verbose_name_plural = _("passkeys")
