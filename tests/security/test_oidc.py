@@ -327,3 +327,19 @@ def test_forged_callbacks_from_one_address_do_not_lock_federated_login_for_other
         client.get(f"/account/oidc/{idp.pk}/callback/?code=abc&state=forged", REMOTE_ADDR="10.8.0.9")
     assert client.post(f"/account/oidc/{idp.pk}/start/", REMOTE_ADDR="10.8.0.9").status_code == 429
     assert client.post(f"/account/oidc/{idp.pk}/start/", REMOTE_ADDR="10.8.0.10").status_code == 302
+
+
+def test_a_federated_session_has_the_same_idle_and_absolute_timeouts(client, jansen, idp, provider_url, settings):
+    from vangnet.core.security import LAST_SEEN_KEY
+
+    set_user(provider_url, "sub-jansen", email="r.jansen@politie.example", email_verified=True)
+    assert federated_login(client, idp, "sub-jansen").status_code == 302
+    assert client.get("/").status_code == 200
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE  # the absolute lifetime
+    assert "vangnet_oidc_provider" not in client.session  # the flow's own keys are gone
+    session = client.session
+    session[LAST_SEEN_KEY] = int(time.time()) - settings.VANGNET_SESSION_IDLE_SECONDS - 5
+    session.save()
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert "_auth_user_id" not in client.session

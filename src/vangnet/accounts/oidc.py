@@ -193,6 +193,8 @@ def finish(request: HttpRequest, provider: IdentityProvider) -> tuple[User, str]
                 last_login_at=timezone.now())
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     # The session key changed at login; what we keep goes into the new session.
+    for key in (SESSION_PROVIDER, SESSION_NEXT):
+        request.session.pop(key, None)
     request.session["vangnet_login_method"] = f"oidc:{provider.pk}"
     if provider.provider_mfa_satisfied(claims):
         request.session[mfa.SESSION_KEY] = True
