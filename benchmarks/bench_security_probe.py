@@ -18,7 +18,10 @@ finding is fixed:
 5. the processing log's bypasses → refused for the application's role, detected when done as the owner;
 6. headers → CSP, HSTS (over HTTPS), Permissions-Policy, ``Cache-Control: no-store`` with personal data;
 7. failed logins and refused case access in the security log; the national coordination centre opens an
-   incoming handover; API tokens expire.
+   incoming handover; API tokens expire;
+8. federated login (OpenID Connect): forged callbacks (no login started, made-up or NUL-byte state and code,
+   an error from the provider, unknown provider ids) → 0 server errors and no session; a provider that cannot be
+   reached → the Dutch "cannot be reached" page (502, deliberate), never a crash.
 """
 
 from __future__ import annotations
@@ -403,6 +406,40 @@ def probe_headers_and_rest(c: dict[str, Any]) -> None:
            f"expires {issued.expires_at:%Y-%m-%d}" if issued else f"status {response.status_code} {days}")
 
 
+def probe_federated_login(c: dict[str, Any]) -> None:
+    import socket
+
+    from django.test import Client
+
+    from vangnet.accounts.models import IdentityProvider
+
+    with socket.socket() as sock:  # a loopback port nobody listens on: the provider is down
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    idp, _created = IdentityProvider.objects.update_or_create(
+        organisation=c["police"], name="Probe login service",
+        defaults={"issuer": f"http://127.0.0.1:{port}", "client_id": "probe", "client_secret": "probe-secret"})
+    statuses: Counter[int] = Counter()
+    logged_in = 0
+    forged = ["", "?code=abc&state=def", "?code=%00&state=%00", "?state=" + "x" * 5000, "?error=access_denied",
+              "?error=%00&error_description=%ED%A0%80", "?code=abc&state=def&iss=https://evil.example"]
+    for i, query in enumerate(forged):
+        for path in [f"/account/oidc/{idp.pk}/callback/", "/account/oidc/999999/callback/"]:
+            client = Client(raise_request_exception=False, REMOTE_ADDR=f"10.77.{i}.{len(path) % 250}")
+            statuses[client.get(path + query).status_code] += 1
+            logged_in += "_auth_user_id" in client.session
+    for query in ["?next=https://evil.example/", "?next=%00", "?next=" + "x" * 5000]:
+        client = Client(raise_request_exception=False, REMOTE_ADDR="10.78.0.1")
+        statuses[client.get("/account/oidc/999999/start/" + query).status_code] += 1
+    down = Client(raise_request_exception=False, REMOTE_ADDR="10.78.0.2").post(f"/account/oidc/{idp.pk}/start/")
+    idp.delete()
+    server_errors = sum(n for code, n in statuses.items() if code >= 500)
+    report("federated login (OIDC) under forged callbacks", server_errors == 0 and logged_in == 0
+           and down.status_code == 502 and "kan nu niet worden bereikt" in down.content.decode(),
+           f"{sum(statuses.values())} forged requests, {server_errors} server errors, {logged_in} sessions; "
+           f"statuses {dict(sorted(statuses.items()))}; provider down → {down.status_code} with a Dutch page")
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     ensure_database(args.database_url)
@@ -425,6 +462,7 @@ def main(argv: list[str]) -> int:
     probe_schemathesis(c, args.examples)
     probe_processing_log(c)
     probe_headers_and_rest(c)
+    probe_federated_login(c)
     fixed = sum(ok for _name, ok, _f in RESULTS)
     print(f"\n{fixed}/{len(RESULTS)} findings fixed in {time.monotonic() - started:.0f} s "
           f"(load average {os.getloadavg()[0]:.2f})")

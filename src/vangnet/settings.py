@@ -437,3 +437,19 @@ PROCESSING_LOG_ANCHOR_FILE = env_str("VANGNET_PROCESSING_LOG_ANCHOR_FILE", "")
 VANGNET_MFA_REQUIRED = env_bool("VANGNET_MFA_REQUIRED", VANGNET_ENV == "production")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
     "vangnet.accounts.context_processors.security")
+
+# --- federated login with OpenID Connect (issue 17) ------------------------------------------------------
+# The identity providers themselves are per organisation, in the database (administration → login services).
+
+#: Seconds Vangnet waits for a provider's discovery, token and key endpoints before it gives up.
+VANGNET_OIDC_TIMEOUT_SECONDS = env_int("VANGNET_OIDC_TIMEOUT_SECONDS", 10)
+#: Clock difference allowed when checking an ID token's exp/iat (seconds).
+VANGNET_OIDC_CLOCK_SKEW_SECONDS = env_int("VANGNET_OIDC_CLOCK_SKEW_SECONDS", 60)
+
+# --- passkeys (WebAuthn) as the second step (issue 17) ---------------------------------------------------
+
+#: The WebAuthn relying party id (a registrable domain, e.g. vangnet.example); empty: the host of VANGNET_BASE_URL.
+#: Passkeys are bound to it: changing it makes every registered passkey unusable.
+VANGNET_WEBAUTHN_RP_ID = env_str("VANGNET_WEBAUTHN_RP_ID", "")
+#: The origin browsers show for Vangnet (https://host[:port]); empty: scheme and host of VANGNET_BASE_URL.
+VANGNET_WEBAUTHN_ORIGIN = env_str("VANGNET_WEBAUTHN_ORIGIN", "")

@@ -174,7 +174,7 @@ def test_mo_is_compiled_from_the_current_po(po_path: Path) -> None:
     assert mo_string_count(mo_path) == translated + 1, "run manage.py compilemessages -l nl"
 
 
-def test_login_page_follows_accept_language(client) -> None:  # type: ignore[no-untyped-def]
+def test_login_page_follows_accept_language(client, db) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="nl")
     assert response.status_code == 200
     html = response.content.decode()
@@ -184,7 +184,7 @@ def test_login_page_follows_accept_language(client) -> None:  # type: ignore[no-
 
 
 @pytest.mark.parametrize("accept_language", ["nl", "en"])
-def test_language_cookie_chooses_english(client, accept_language: str) -> None:  # type: ignore[no-untyped-def]
+def test_language_cookie_chooses_english(client, db, accept_language: str) -> None:  # type: ignore[no-untyped-def]
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get("/login/", HTTP_ACCEPT_LANGUAGE=accept_language)
     assert response.status_code == 200
@@ -194,6 +194,6 @@ def test_language_cookie_chooses_english(client, accept_language: str) -> None: 
     assert "Inloggen" not in html
 
 
-def test_dutch_is_the_default_without_preference(client) -> None:  # type: ignore[no-untyped-def]
+def test_dutch_is_the_default_without_preference(client, db) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/login/")
     assert "Inloggen" in response.content.decode()

@@ -1,4 +1,4 @@
-def test_login_page_renders(client):
+def test_login_page_renders(client, db):  # the page asks whether organisations have login services
     response = client.get("/login/")
     assert response.status_code == 200
     assert b"Vangnet" in response.content

@@ -7,7 +7,10 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
     from vangnet.audit import security
     from vangnet.audit.models import SecurityEventKind
 
-    security.record(SecurityEventKind.LOGIN_FAILED, request=request, username=str(credentials.get("username", "")))
+    # A federated login (accounts.oidc) passes its method, provider and reason along with the name.
+    detail = {key: credentials[key] for key in ("method", "provider", "reason") if key in credentials}
+    security.record(SecurityEventKind.LOGIN_FAILED, request=request, username=str(credentials.get("username", "")),
+                    detail=detail or None)
 
 
 def _locked_out(sender: Any, request: Any, username: str | None = None, ip_address: str | None = None,

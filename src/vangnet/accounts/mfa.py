@@ -53,8 +53,14 @@ def provisioning_uri(secret: str, username: str) -> str:
             f"&digits={DIGITS}&period={STEP}")
 
 
+def has_second_factor(user: Any) -> bool:
+    """A confirmed TOTP device or a passkey (accounts.passkeys)."""
+    return (MfaDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+            or user.passkeys.exists())
+
+
 def required_for(user: Any) -> bool:
-    return settings.VANGNET_MFA_REQUIRED or MfaDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+    return settings.VANGNET_MFA_REQUIRED or has_second_factor(user)
 
 
 def start_enrolment(user: Any) -> MfaDevice:
@@ -135,5 +141,6 @@ def reset(user: Any, *, actor: Any, request: Any = None) -> None:
     with transaction.atomic():
         MfaDevice.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
+        user.passkeys.all().delete()
         security.record(SecurityEventKind.MFA_CHANGED, request=request, user=actor,
                         detail={"change": "reset", "user": user.username})

@@ -10,7 +10,10 @@ from django.urls import reverse
 from vangnet.accounts import mfa
 
 #: Paths a signed-in user reaches before the second step (to take it, or to leave).
-OPEN_PATHS = frozenset({"/account/mfa/", "/account/mfa/enrol/", "/logout/", "/privacy/"})
+OPEN_PATHS = frozenset({"/account/mfa/", "/account/mfa/enrol/", "/account/mfa/passkey/options/",
+                        "/account/mfa/passkey/", "/logout/", "/privacy/",
+                        # a first passkey may be the enrolment (the views refuse users who have a step 2 already)
+                        "/account/passkeys/", "/account/passkeys/options/", "/account/passkeys/add/"})
 OPEN_PREFIXES = ("/static/", "/i18n/", "/info/", "/api/")
 
 

@@ -167,3 +167,96 @@ class RecoveryCode(models.Model):
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="recovery_codes")
     code_hash = models.CharField(max_length=64)
     used_at = models.DateTimeField(null=True, blank=True)
+
+
+# --- federated login (OpenID Connect, issue 17) --------------------------------------------------------
+
+#: RFC 8176 authentication method references that mean "more than one factor" at the identity provider.
+DEFAULT_MFA_AMR_VALUES = "mfa,hwk,swk,otp,sc"
+
+
+class IdentityProvider(models.Model):
+    """An organisation's own OpenID Connect provider. Its people log in there; Vangnet lets in only existing,
+    active users of that organisation (no accounts are made). Managed by the functional administrator."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="identity_providers",
+                                     verbose_name=_("organisation"))
+    name = models.CharField(_("name on the login page"), max_length=100,
+                            help_text=_("For example the name of the organisation's login service."))
+    issuer = models.URLField(_("issuer URL"), max_length=300,
+                             help_text=_("The provider's issuer, exactly as in its discovery document "
+                                         "(/.well-known/openid-configuration is added)."))
+    client_id = models.CharField(_("client ID"), max_length=200)
+    client_secret = EncryptedTextField(_("client secret"))
+    subject_claim = models.CharField(_("claim that identifies the user"), max_length=50, default="sub",
+                                     help_text=_("Usually sub. The value is stored with the account at the first "
+                                                 "login and must never change at the provider."))
+    scopes = models.CharField(_("scopes"), max_length=200, default="openid email profile")
+    accept_provider_mfa = models.BooleanField(
+        _("accept the provider's two-step verification"), default=False,
+        help_text=_("When the ID token says the user logged in with more than one factor (amr or acr), Vangnet "
+                    "does not ask for its own code."))
+    mfa_amr_values = models.CharField(_("amr values that count as two-step"), max_length=200,
+                                      default=DEFAULT_MFA_AMR_VALUES, blank=True)
+    mfa_acr_values = models.CharField(_("acr values that count as two-step"), max_length=300, blank=True,
+                                      default="")
+    is_enabled = models.BooleanField(_("enabled"), default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+        constraints = [models.UniqueConstraint(fields=["issuer", "client_id"], name="idp_unique_issuer_client")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.name}"
+
+    @staticmethod
+    def _values(text: str) -> set[str]:
+        return {v.strip() for v in text.replace(" ", ",").split(",") if v.strip()}
+
+    def provider_mfa_satisfied(self, claims: dict[str, Any]) -> bool:
+        """Whether the ID token's amr/acr shows a login with more than one factor that this provider accepts."""
+        if not self.accept_provider_mfa:
+            return False
+        amr = claims.get("amr")
+        amr_values = {str(v) for v in amr} if isinstance(amr, list) else set()
+        acr = claims.get("acr")
+        return bool(amr_values & self._values(self.mfa_amr_values)) or (
+            isinstance(acr, str) and acr in self._values(self.mfa_acr_values))
+
+
+class ExternalIdentity(models.Model):
+    """A user's subject at an identity provider (issuer + subject), stored at the first federated login."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="external_identities")
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(default=timezone.now)
+    last_login_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("external identity")
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique")]
+
+
+class Passkey(models.Model):
+    """A passkey (WebAuthn credential) of one user, used as the second step beside TOTP (issue 17).
+
+    Only the public key is kept; ``sign_count`` refuses a cloned authenticator whose counter goes back."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="passkeys")
+    name = models.CharField(_("name"), max_length=100)
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url
+    public_key = models.BinaryField()
+    sign_count = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("passkey")
+        verbose_name_plural = _("passkeys")

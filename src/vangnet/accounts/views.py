@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
-from vangnet.accounts import mfa, services
+from vangnet.accounts import mfa, oidc, passkeys, services
 from vangnet.accounts.forms import TokenForm
-from vangnet.accounts.models import ApiToken, MfaDevice, Role, User
+from vangnet.accounts.models import ApiToken, IdentityProvider, MfaDevice, Passkey, Role, User
 from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
 
@@ -89,7 +92,8 @@ def mfa_step(request: HttpRequest) -> HttpResponse:
     """The second step after the password: enter a code, or enrol first."""
     user = request.user
     device = MfaDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
-    if device is None:
+    has_passkey = Passkey.objects.filter(user=user).exists()
+    if device is None and not has_passkey:
         return redirect("accounts:mfa_enrol")
     error, status = "", 200
     if request.method == "POST":
@@ -101,7 +105,9 @@ def mfa_step(request: HttpRequest) -> HttpResponse:
             return redirect(_safe_next(request))
         else:
             error, status = _("This code is not correct. Enter the 6 digits from your app, or a recovery code."), 400
-    return render(request, "accounts/mfa_verify.html", {"error": error, "next": _safe_next(request)}, status=status)
+    return render(request, "accounts/mfa_verify.html", {"error": error, "next": _safe_next(request),
+                                                        "has_totp": device is not None, "has_passkey": has_passkey},
+                  status=status)
 
 
 @login_required
@@ -152,3 +158,172 @@ def _safe_next(request: HttpRequest) -> str:
 
     target = request.POST.get("next") or request.GET.get("next") or "/"
     return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/"
+
+
+# --- federated login (OpenID Connect) -------------------------------------------------------------------
+
+#: What the person sees for each refusal (the reason code goes to the security log).
+OIDC_ERRORS = {
+    "provider_disabled": _lazy("Logging in via this organisation is not possible (any more). Log in with your "
+                               "username and password, or ask the functional administrator."),
+    "provider_unreachable": _lazy("Your organisation's login service cannot be reached right now. Try again in a "
+                                  "few minutes, or log in with your username and password."),
+    "provider_error": _lazy("Your organisation's login service did not log you in. Try again."),
+    "issuer_mismatch": _lazy("Your organisation's login service is not set up correctly. Ask the functional "
+                             "administrator to check the issuer URL."),
+    "state": _lazy("This login attempt is not valid (any more). Start again from the login page."),
+    "token": _lazy("The answer from your organisation's login service could not be trusted. Start again from the "
+                   "login page."),
+    "unknown_user": _lazy("There is no Vangnet account for you. Ask the coordinator of your organisation for "
+                          "an account."),
+    "wrong_organisation": _lazy("Your Vangnet account belongs to another organisation. Log in via that "
+                                "organisation, or with your username and password."),
+    "user_inactive": _lazy("Your Vangnet account is switched off. Ask the coordinator of your organisation."),
+    "ambiguous_email": _lazy("More than one Vangnet account has your e-mail address. Ask the functional "
+                             "administrator to fix this."),
+    "subject_changed": _lazy("Your account is already linked to another login at this organisation. Ask the "
+                             "functional administrator."),
+}
+OIDC_STATUS = {"provider_unreachable": 502, "unknown_user": 403, "wrong_organisation": 403, "user_inactive": 403,
+               "ambiguous_email": 403, "subject_changed": 403, "provider_disabled": 404}
+
+
+def _oidc_error(request: HttpRequest, provider: Any, exc: oidc.Refused) -> HttpResponse:
+    oidc.refuse(request, provider, exc)
+    if getattr(request, "axes_locked_out", False):
+        return locked_out(request)
+    return render(request, "accounts/oidc_error.html", {"message": OIDC_ERRORS[exc.reason]},
+                  status=OIDC_STATUS.get(exc.reason, 400))
+
+
+def _oidc_locked(request: HttpRequest) -> bool:
+    from axes.handlers.proxy import AxesProxyHandler
+
+    return not AxesProxyHandler.is_allowed(request, {"username": oidc.anonymous_name(request)})
+
+
+def oidc_choose(request: HttpRequest) -> HttpResponse:
+    """"Log in via your organisation": the enabled providers of active organisations."""
+    providers = IdentityProvider.objects.filter(is_enabled=True, organisation__is_active=True).select_related(
+        "organisation")
+    return render(request, "accounts/oidc_choose.html", {"providers": providers, "next": _safe_next(request)})
+
+
+@require_http_methods(["GET", "POST"])
+def oidc_start(request: HttpRequest, provider_id: int) -> HttpResponse:
+    """Send the browser to the provider. A plain link (GET) works under the CSP's ``form-action 'self'``, which
+    a form whose answer redirects to another site would break; state and nonce are bound to this session."""
+    if _oidc_locked(request):
+        return locked_out(request)
+    provider = IdentityProvider.objects.select_related("organisation").filter(pk=provider_id).first()
+    if provider is None:
+        return _oidc_error(request, None, oidc.Refused("provider_disabled"))
+    try:
+        return oidc.start(request, provider, _safe_next(request))
+    except oidc.Refused as exc:
+        return _oidc_error(request, provider, exc)
+
+
+def oidc_callback(request: HttpRequest, provider_id: int) -> HttpResponse:
+    if _oidc_locked(request):
+        return locked_out(request)
+    provider = IdentityProvider.objects.select_related("organisation").filter(pk=provider_id).first()
+    if provider is None:
+        return _oidc_error(request, None, oidc.Refused("provider_disabled"))
+    try:
+        _user, next_url = oidc.finish(request, provider)
+    except oidc.Refused as exc:
+        return _oidc_error(request, provider, exc)
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    return redirect(next_url if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
+                    else "/")
+
+
+# --- passkeys (WebAuthn) as the second step -------------------------------------------------------------
+
+
+def _json_body(request: HttpRequest) -> dict[str, Any]:
+    import json
+
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _may_manage_passkeys(request: HttpRequest) -> bool:
+    """After the second step, or when the user has no second step yet (the first passkey is the enrolment)."""
+    user = request.user
+    return bool(request.session.get(mfa.SESSION_KEY)) or not mfa.has_second_factor(user)
+
+
+@login_required
+def passkey_list(request: HttpRequest) -> HttpResponse:
+    if not _may_manage_passkeys(request):
+        return redirect("accounts:mfa")
+    return render(request, "accounts/passkeys.html", {"passkeys": Passkey.objects.filter(user=request.user)})
+
+
+@login_required
+@require_POST
+def passkey_register_options(request: HttpRequest) -> HttpResponse:
+    if not _may_manage_passkeys(request):
+        raise Http404
+    try:
+        options = passkeys.registration_options(request.session, request.user)
+    except passkeys.PasskeyRefused:
+        return JsonResponse({"message": _("You have the most passkeys allowed. Remove one first.")}, status=400)
+    return HttpResponse(options, content_type="application/json")
+
+
+@login_required
+@require_POST
+def passkey_register(request: HttpRequest) -> HttpResponse:
+    if not _may_manage_passkeys(request):
+        raise Http404
+    body = _json_body(request)
+    try:
+        passkeys.register(request.session, request.user, body.get("credential"), str(body.get("name") or ""),
+                          request=request)
+    except passkeys.PasskeyRefused:
+        return JsonResponse({"message": _("The passkey could not be added. Try again.")}, status=400)
+    request.session[mfa.SESSION_KEY] = True
+    messages.success(request, _("The passkey is added. Next time you can use it for step 2 of logging in."))
+    return JsonResponse({"redirect": reverse("accounts:passkeys")}, status=201)
+
+
+@login_required
+@require_POST
+def passkey_remove(request: HttpRequest, passkey_id: int) -> HttpResponse:
+    if not _may_manage_passkeys(request):
+        raise Http404
+    if not passkeys.remove(request.user, passkey_id, request=request):
+        raise Http404
+    messages.success(request, _("The passkey is removed."))
+    return redirect("accounts:passkeys")
+
+
+@login_required
+@require_POST
+def mfa_passkey_options(request: HttpRequest) -> HttpResponse:
+    if not Passkey.objects.filter(user=request.user).exists():
+        raise Http404
+    return HttpResponse(passkeys.authentication_options(request.session, request.user),
+                        content_type="application/json")
+
+
+@login_required
+@require_POST
+def mfa_passkey(request: HttpRequest) -> HttpResponse:
+    """Step 2 with a passkey: the browser sends the assertion; the answer says where to go."""
+    user = request.user
+    if mfa.throttled(user):
+        return JsonResponse({"message": _("Too many wrong codes. Wait 15 minutes, or ask the functional "
+                                          "administrator.")}, status=429)
+    if not passkeys.authenticate(request.session, user, _json_body(request).get("credential"), request=request):
+        return JsonResponse({"message": _("The passkey was not accepted. Try again, or enter a code.")}, status=400)
+    request.session[mfa.SESSION_KEY] = True
+    request.session.cycle_key()
+    return JsonResponse({"redirect": _safe_next(request)})

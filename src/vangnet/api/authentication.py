@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from vangnet.accounts.models import ApiToken
@@ -37,11 +38,11 @@ class OrganisationTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0] != self.keyword:
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Send the header as 'Authorization: Token <key>'.")
+            raise exceptions.AuthenticationFailed(_("Send the header as 'Authorization: Token <key>'."))
         token = ApiToken.objects.active().select_related("organisation").filter(
             key_hash=ApiToken.hash_key(header[1])).first()
         if token is None:
-            raise exceptions.AuthenticationFailed("The token is unknown or revoked.")
+            raise exceptions.AuthenticationFailed(_("The token is unknown or revoked."))
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return OrganisationPrincipal(token), token
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -94,7 +95,7 @@ class SignalCollection(ApiContextMixin, APIView):
             signal = register_signal(serializer.to_signal_input(), organisation=request.auth.organisation,
                                      reporter_label=f"api:{request.auth.name}", source=Source.API)
         except InvalidSignal as exc:  # pragma: no cover - the serializer runs the same rules first
-            return problem(400, "invalid-request", "The request has invalid fields",
+            return problem(400, "invalid-request", _("The request has invalid fields"),
                            errors=[{"field": k, "message": m} for k, v in exc.errors.items() for m in v])
         return Response(SignalReceiptSerializer(signal).data, status=201,
                         headers={"Location": f"/api/v1/signals/{signal.public_id}"})
@@ -109,8 +110,8 @@ class SignalItem(ApiContextMixin, APIView):
         signal = Signal.objects.select_related("case__lead_organisation").filter(
             public_id=public_id, reporting_organisation=request.auth.organisation).first()
         if signal is None:
-            return problem(404, "not-found", "Not found",
-                           "There is no such signal, or your organisation did not send it.")
+            return problem(404, "not-found", _("Not found"),
+                           _("There is no such signal, or your organisation did not send it."))
         with self.context(request):
             log_processing("api_submission", Action.READ, subject=signal.case, obj=signal,
                            fields=["reference", "case_status", "urgency"])
@@ -127,7 +128,7 @@ def _handover_for(organisation: Any, public_id: Any) -> Handover | None:
 
 def _refused(exc: SharingRefused) -> Response:
     status = 409 if exc.slug in ("transition-not-allowed",) else 422
-    return problem(status, exc.slug, "The handover is not allowed", " ".join(exc.problems))
+    return problem(status, exc.slug, _("The handover is not allowed"), " ".join(str(p) for p in exc.problems))
 
 
 class HandoverCollection(ApiContextMixin, APIView):
@@ -175,7 +176,7 @@ class HandoverCollection(ApiContextMixin, APIView):
         data = serializer.validated_data
         case = Case.objects.filter(reference=data["case"]).first()
         recipient = Organisation.objects.filter(pk=data["recipient"], is_active=True).first()
-        not_found = problem(404, "not-found", "Not found", "There is no such case, or you have no access to it.")
+        not_found = problem(404, "not-found", _("Not found"), _("There is no such case, or you have no access to it."))
         if case is None:
             return not_found
         try:
@@ -192,13 +193,13 @@ class HandoverCollection(ApiContextMixin, APIView):
 def _unknown_choices(request: Request, allowed: dict[str, list[str]]) -> Response | None:
     """A 400 problem naming each query parameter whose value is not one of its choices, else None."""
     errors = [
-        {"field": name, "message": f"Choose one of: {', '.join(choices)}."}
+        {"field": name, "message": _("Choose one of: %(choices)s.") % {"choices": ", ".join(choices)}}
         for name, choices in allowed.items()
         if name in request.query_params and request.query_params[name] not in choices
     ]
     if errors:
-        return problem(400, "invalid-request", "The request has invalid query parameters",
-                       "Correct the parameters listed in 'errors'.", errors=errors)
+        return problem(400, "invalid-request", _("The request has invalid query parameters"),
+                       _("Correct the parameters listed in 'errors'."), errors=errors)
     return None
 
 
@@ -207,8 +208,8 @@ def not_found(request: Any, *args: Any, **kwargs: Any) -> Any:
     """Every unknown path under /api/ (also a malformed id): a 404 problem, not an HTML page."""
     from django.http import JsonResponse
 
-    body = {"type": "https://vangnet.example/problems/not-found", "title": "Not found", "status": 404,
-            "detail": "There is no such resource, or you have no access to it."}
+    body = {"type": "https://vangnet.example/problems/not-found", "title": _("Not found"), "status": 404,
+            "detail": _("There is no such resource, or you have no access to it.")}
     return JsonResponse(body, status=404, content_type="application/problem+json")
 
 
@@ -222,9 +223,9 @@ def idempotent(request: Request, endpoint: str, create: Callable[[], Response]) 
     """
     key = request.headers.get("Idempotency-Key", "").strip()
     if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, key):
-        return problem(400, "idempotency-key-missing", "Send an Idempotency-Key header",
-                       "Every POST needs a unique Idempotency-Key header of 1 to 128 printable ASCII characters "
-                       "without spaces.")
+        return problem(400, "idempotency-key-missing", _("Send an Idempotency-Key header"),
+                       _("Every POST needs a unique Idempotency-Key header of 1 to 128 printable ASCII characters "
+                         "without spaces."))
     organisation = request.auth.organisation
     fingerprint = _fingerprint(request.data)
     with transaction.atomic(), deferred_log():
@@ -247,10 +248,10 @@ def idempotent(request: Request, endpoint: str, create: Callable[[], Response]) 
 def _replay(organisation: Any, endpoint: str, key: str, fingerprint: str) -> Response:
     existing = IdempotencyRecord.objects.get(organisation=organisation, endpoint=endpoint, key=key)
     if existing.request_fingerprint != fingerprint:
-        return problem(422, "idempotency-key-reused", "This Idempotency-Key was used for another request",
-                       "Use a new key for a new request.")
+        return problem(422, "idempotency-key-reused", _("This Idempotency-Key was used for another request"),
+                       _("Use a new key for a new request."))
     if existing.response_status == 0:
-        return problem(409, "request-in-progress", "The first request with this key is still running")
+        return problem(409, "request-in-progress", _("The first request with this key is still running"))
     return Response(existing.response_body, status=200, headers={"Idempotent-Replayed": "true"})
 
 
@@ -262,8 +263,8 @@ class HandoverItem(ApiContextMixin, APIView):
     def get(self, request: Request, public_id: str) -> Response:
         handover = _handover_for(request.auth.organisation, public_id)
         if handover is None:
-            return problem(404, "not-found", "Not found",
-                           "There is no such handover, or your organisation is no party.")
+            return problem(404, "not-found", _("Not found"),
+                           _("There is no such handover, or your organisation is no party."))
         with self.context(request):
             log_processing(load_policies().purposes[handover.purpose].activity, Action.READ, subject=handover.case,
                            obj=handover, fields=["purpose", "legal_basis", "fields", "status"],
@@ -278,14 +279,14 @@ class _HandoverTransition(ApiContextMixin, APIView):
         organisation = request.auth.organisation
         handover = _handover_for(organisation, public_id)
         if handover is None:
-            return problem(404, "not-found", "Not found",
-                           "There is no such handover, or your organisation is no party.")
+            return problem(404, "not-found", _("Not found"),
+                           _("There is no such handover, or your organisation is no party."))
         with self.context(request):
             try:
                 handover = transition(handover.pk, self.to_status, organisation=organisation, actor=None,
                                       reason=reason)
             except HandoverNotFound:
-                return problem(404, "not-found", "Not found")
+                return problem(404, "not-found", _("Not found"))
             except SharingRefused as exc:
                 return _refused(exc)
         return Response(HandoverSerializer(handover).data)

@@ -190,6 +190,8 @@ class SecurityEventKind(models.TextChoices):
     TOKEN_REVOKED = "token_revoked", _("API token revoked")
     MFA_CHANGED = "mfa_changed", _("Two-step verification changed")
     SESSION_EXPIRED = "session_expired", _("Session ended after inactivity")
+    IDENTITY_PROVIDER_CHANGED = "identity_provider_changed", _("Identity provider changed")
+    IDENTITY_LINKED = "identity_linked", _("Account linked to an identity provider")
 
 
 #: The kinds that count towards the alert threshold (VANGNET_SECURITY_ALERT_THRESHOLD).

@@ -8,8 +8,10 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from vangnet.accounts.models import Organisation, Role
+from vangnet.audit import search_form as sf
 from vangnet.audit.models import Action, ProcessingActivity, SecurityEvent, SecurityEventKind
 from vangnet.audit.selectors import LogFilter, pseudonym_for_number, search_log
 from vangnet.audit.services import log_processing
@@ -29,10 +31,27 @@ def log_search(request: HttpRequest) -> HttpResponse:
         f.organisation = str(user.organisation_id)  # type: ignore[union-attr]
     entries = search_log(f)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    organisations = Organisation.objects.all() if user.role == Role.NATIONAL_COORDINATOR else []  # type: ignore[union-attr]
+    fields = [
+        sf.text("l-case", "case", _("Case or signal number"), f.case,
+                hint=_("For example VN-2026-000123 or S-2026-000456.")),
+        sf.text("l-pseudonym", "pseudonym", _("Case pseudonym"), f.pseudonym),
+        sf.text("l-trace", "trace_id", _("Request number (trace id)"), f.trace_id),
+        sf.text("l-actor", "actor", _("User"), f.actor),
+    ]
+    if organisations:
+        fields.append(sf.select("l-org", "organisation", _("Organisation"), f.organisation,
+                                [(o.pk, o.name) for o in organisations]))
+    fields += [
+        sf.select("l-activity", "activity", _("Processing activity"), f.activity,
+                  [(a.code, a.name) for a in ProcessingActivity.objects.all()]),
+        sf.select("l-action", "action", _("Action"), f.action, Action.choices),
+        sf.date("l-from", "date_from", _("Date from"), f.date_from),
+        sf.date("l-to", "date_to", _("Date to"), f.date_to),
+    ]
     return render(request, "audit/log.html", {
         "page_obj": page, "filter": f, "querystring": f.querystring(),
-        "activities": ProcessingActivity.objects.all(), "actions": Action.choices,
-        "organisations": Organisation.objects.all() if user.role == Role.NATIONAL_COORDINATOR else [],  # type: ignore[union-attr]
+        "search_legend": _("Search the log"), "search_fields": fields,
         "today": datetime.date.today(),
         "case_unknown": bool(f.case) and not pseudonym_for_number(f.case),
     })
@@ -65,8 +84,11 @@ def security_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     log_processing("professional_accounts", Action.READ, fields=["security_log"])
     return render(request, "audit/security.html", {
-        "page_obj": page, "kinds": SecurityEventKind.choices, "kind": kind, "q": query,
-        "date_from": date_from.isoformat() if date_from else "",
+        "page_obj": page, "search_legend": _("Search the security log"), "search_fields": [
+            sf.select("s-kind", "kind", _("Kind"), kind, SecurityEventKind.choices),
+            sf.text("s-q", "q", _("Username or address"), query),
+            sf.date("s-from", "date_from", _("Date from"), date_from.isoformat() if date_from else ""),
+        ],
         "querystring": urlencode({k: v for k, v in {"kind": kind, "q": query, "date_from": date_from or ""}.items()
                                   if v}),
     })

@@ -105,7 +105,8 @@ class HostileInputMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
-            language = "en" if _is_api(request) else translation.get_language_from_request(request)
+            # The API follows Accept-Language like the pages (Dutch by default, English second).
+            language = translation.get_language_from_request(request)
         except Exception:
             language = settings.LANGUAGE_CODE
         with translation.override(language):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -119,11 +120,12 @@ CASE_REFERENCE = OpenApiParameter(
 
 
 def _not_found() -> Response:
-    return problem(404, "not-found", "Not found", "There is no such case, or you have no access to it.")
+    return problem(404, "not-found", _("Not found"), _("There is no such case, or you have no access to it."))
 
 
 def _refused(exc: services.ProcedureRefused) -> Response:
-    return problem(STATUS_FOR_SLUG.get(exc.slug, 422), exc.slug, "The procedure action is not allowed", exc.message)
+    return problem(STATUS_FOR_SLUG.get(exc.slug, 422), exc.slug, _("The procedure action is not allowed"),
+                   str(exc.message))
 
 
 class CaseProcedures(ApiContextMixin, APIView):
