@@ -25,12 +25,14 @@ def next_open_deadline() -> Expression:
 
 
 def may_record(user: Any, access: Any) -> bool:
-    """Writers: case-working staff of an involved organisation (lead, reporter) and the national coordinator."""
+    """Writers: case-working staff of an involved organisation (lead, reporter) and the national coordinator.
+    A handover recipient reads the procedures its sharing policy lists, and records none."""
     if not user.is_authenticated or user.organisation_id is None:
         return False
     if user.role == Role.NATIONAL_COORDINATOR:
         return access.can("procedures")
-    return user.role in CASE_ROLES and access.can("procedures") and access.basis.startswith("involvement:")
+    return (user.role in CASE_ROLES and access.can("procedures") and access.basis.startswith("involvement:")
+            and access.basis != "involvement:handover")
 
 
 @dataclass
