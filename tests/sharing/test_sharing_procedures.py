@@ -101,3 +101,36 @@ def test_every_procedure_has_a_sharing_field_and_every_field_a_procedure() -> No
     assert sharing_mismatches(codes | {"new_track"}, fields | {"procedure.gone"}) == [
         "sharing field procedure.gone names no procedure",
         "procedure new_track has no sharing field procedure.new_track"]
+
+
+def test_the_deadlines_page_and_calendar_feed_follow_the_same_rule(cast: Any, case: Any, tracks: Any,
+                                                                    shelter_user: Any, logged_in: Any) -> None:
+    from django.utils import timezone
+
+    from vangnet.cases.models import Case, CaseStatus
+    from vangnet.procedures.models import Deadline
+    from vangnet.procedures.selectors import feed_deadlines
+
+    soon = timezone.localdate() + datetime.timedelta(days=3)
+    reflection_end = Deadline.objects.create(procedure=tracks["reflection_period"], case=case,
+                                             code="reflection_end", rule="reflection-period", starts_on=ON,
+                                             due_on=soon)
+    with processing_context(actor=cast.reporter):
+        dublin = procedures.start_procedure(case, "dublin_report", organisation=cast.reporter.organisation,
+                                            actor=cast.reporter, on=timezone.localdate() - datetime.timedelta(days=3))
+    give_consent(case, "shelter", cast.coordinator)
+    hand_over(case, cast.coordinator, shelter_user, "shelter")
+
+    def codes(organisation: Any) -> set[str]:
+        return {d.procedure.code for d in feed_deadlines(organisation.pk)}
+
+    assert codes(cast.coordinator.organisation) == {"reflection_period", "dublin_report"}  # the lead: all
+    assert codes(shelter_user.organisation) == {"reflection_period"}  # the shelter: its policy's
+    assert codes(cast.outsider.organisation) == set()
+    page = logged_in(shelter_user).get("/procedures/deadlines/").content.decode()
+    assessment = Deadline.objects.get(procedure=dublin)
+    assert f'data-deadline="{reflection_end.pk}"' in page and f'data-deadline="{assessment.pk}"' not in page
+    # the reporting police see the case's deadlines while it is being set up, not after the lead took it over
+    assert codes(cast.reporter.organisation) == {"reflection_period", "dublin_report"}
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.IN_CARE)
+    assert codes(cast.reporter.organisation) == set()
