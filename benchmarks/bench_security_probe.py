@@ -143,27 +143,10 @@ def probe_production() -> None:
 # --- 3. hostile input ----------------------------------------------------------------------------------------
 
 
-def _urls() -> list[str]:
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    urls: list[str] = []
-
-    def walk(patterns: Any, prefix: str) -> None:
-        for pattern in patterns:
-            route = str(pattern.pattern)
-            if "<" in route or "(?P" in route or route.startswith("^"):
-                continue
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, prefix + route)
-            elif isinstance(pattern, URLPattern):
-                urls.append("/" + prefix + route)
-
-    walk(get_resolver().url_patterns, "")
-    return sorted(set(urls))
-
-
 def probe_hostile_input(c: dict[str, Any]) -> None:
     from django.test import Client
+
+    from vangnet.core.routes import plain_get_urls
 
     statuses: Counter[int] = Counter()
     wrong: list[str] = []
@@ -179,7 +162,7 @@ def probe_hostile_input(c: dict[str, Any]) -> None:
         client = Client(raise_request_exception=False)
         if who:
             client.force_login(c["users"][who])
-        for url in _urls():
+        for url in plain_get_urls():
             for query in queries:
                 hit(client.get(f"{url}?{query}"), f"{who} GET {url}?{query}")
     api = Client(raise_request_exception=False)

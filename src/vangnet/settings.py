@@ -312,6 +312,11 @@ VANGNET_DEADLINE_REMINDER_DAYS = env_int("VANGNET_DEADLINE_REMINDER_DAYS", 5)
 #: Secret for the organisations' calendar-feed URLs; empty: derived from SECRET_KEY. Change it to revoke all.
 VANGNET_CALENDAR_FEED_SECRET = env_str("VANGNET_CALENDAR_FEED_SECRET", "")
 
+# --- the daily deadline reminder run (vangnet.procedures.tasks) -------------------------------------
+
+#: Local hour at which the daily deadline reminder task runs (``manage.py schedule_tasks`` starts it).
+VANGNET_DEADLINE_REMINDER_HOUR = env_int("VANGNET_DEADLINE_REMINDER_HOUR", 7)
+
 # --- a coordinator's day (issue 15 A): notifications UI, hold reminders ----------------------------
 
 #: How often the header's notification badge asks for the unread count (seconds; htmx polling).

@@ -136,3 +136,29 @@ def test_user_list_read_is_logged(cast: Any, logged_in: Any) -> None:
     logged_in(cast.admin).get("/administration/users/?q=reporter")
     entry = ProcessingLogEntry.objects.filter(activity__code="professional_accounts", action="read").latest("at")
     assert entry.actor == cast.admin and "email" in entry.fields
+
+
+@pytest.mark.parametrize(("path", "make", "query"), [
+    ("/administration/organisations/", "organisation", "Zoekbaar"),
+    ("/administration/users/", "user", "zoekbaar"),
+])
+def test_both_lists_search_and_page_alike(cast: Any, logged_in: Any, path: str, make: str, query: str) -> None:
+    """The organisations and users lists share one shape: search ``q``, 50 a page, the search kept in the links."""
+    from tests.factories import OrganisationFactory, UserFactory
+    from vangnet.administration import selectors
+
+    for i in range(51):
+        if make == "organisation":
+            OrganisationFactory(name=f"Zoekbaar {i:02d}", type=OrganisationType.NGO, municipality_id="GM0344")
+        else:
+            UserFactory(username=f"zoekbaar{i:02d}", organisation=cast.outsider.organisation)
+    rows = (selectors.organisations if make == "organisation" else selectors.users)(query)
+    assert rows.count() == 51 and not (selectors.organisations if make == "organisation" else selectors.users)(
+        "niets-dat-bestaat").exists()
+    pattern = re.compile(query + r" ?\d\d")
+    client = logged_in(cast.admin)
+    first = client.get(path, {"q": query}).content.decode()
+    assert "q=" + query in first and "page=2" in first  # the next page keeps the search
+    second = client.get(path, {"q": query, "page": 2}).content.decode()
+    assert len(set(pattern.findall(first))) == 50 and len(set(pattern.findall(second))) == 1
+    assert logged_in(cast.coordinator).get(path).status_code == 404

@@ -115,15 +115,19 @@ def test_json_log_lines_carry_the_trace_id() -> None:
     assert json.loads(formatter.format(record))["trace_id"] is None
 
 
-def test_schedule_tasks_starts_both_chains_once(settings) -> None:
+def test_schedule_tasks_starts_every_chain_once(settings) -> None:
     from io import StringIO
 
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
-    call_command("schedule_tasks", stdout=StringIO())
-    call_command("schedule_tasks", stdout=StringIO())
+    first, second = StringIO(), StringIO()
+    call_command("schedule_tasks", stdout=first)
+    call_command("schedule_tasks", stdout=second)
+    assert "deadline reminders planned" in first.getvalue()
+    assert "deadline reminders already planned" in second.getvalue()
     waiting = DBTaskResult.objects.filter(status="READY")
+    assert waiting.filter(task_path="vangnet.procedures.tasks.send_deadline_reminders_task").count() == 1
     assert waiting.filter(task_path="vangnet.lifecycle.tasks.run_retention_task").count() == 1
     assert waiting.filter(task_path="vangnet.ops.tasks.heartbeat_task").count() == 1
 

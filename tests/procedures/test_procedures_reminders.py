@@ -142,3 +142,47 @@ def test_email_reminder_goes_through_smtp_without_personal_data(cast: Any, refle
     assert note.emailed_at is not None
     with translation.override("nl"):
         assert "7 april 2026" in render_message(note)
+
+
+def test_the_daily_task_reminds_once_and_plans_its_next_run(cast: Any, registered_signal: Any,
+                                                            settings: Any) -> None:
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from vangnet.procedures.tasks import TASK_PATH, send_deadline_reminders_task
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    settings.VANGNET_DEADLINE_REMINDER_DAYS = 5
+    with processing_context(actor=cast.coordinator):
+        p = services.start_procedure(registered_signal.case, "dublin_report",
+                                     organisation=cast.coordinator.organisation,
+                                     on=timezone.localdate() - datetime.timedelta(days=10))
+    Deadline.objects.filter(procedure=p).update(due_on=timezone.localdate() + datetime.timedelta(days=2))
+    first = send_deadline_reminders_task.call()
+    assert first["due"] >= 1
+    sent = Notification.objects.filter(kind="deadline_due").count()
+    assert sent == first["due"]
+    again = send_deadline_reminders_task.call()  # the same day again (a retry, or cron next to the worker)
+    assert again == {"due": 0, "overdue": 0}
+    assert Notification.objects.filter(kind="deadline_due").count() == sent
+    queued = DBTaskResult.objects.filter(task_path=TASK_PATH, status="READY")
+    assert queued.count() == 1, "one next run waiting, never two"
+    run_after = timezone.localtime(queued.get().run_after)
+    assert run_after > timezone.now() and run_after.hour == settings.VANGNET_DEADLINE_REMINDER_HOUR
+    assert run_after - timezone.now() <= datetime.timedelta(days=1)
+
+
+def test_the_next_run_is_at_the_reminder_hour_of_the_next_day(settings: Any) -> None:
+    from django.utils import timezone
+
+    from vangnet.procedures.tasks import next_run_after
+
+    settings.VANGNET_DEADLINE_REMINDER_HOUR = 7
+    tz = timezone.get_current_timezone()
+    before = datetime.datetime(2026, 12, 4, 6, 59, tzinfo=tz)
+    after = datetime.datetime(2026, 12, 4, 7, 0, tzinfo=tz)
+    assert next_run_after(before) == datetime.datetime(2026, 12, 4, 7, 0, tzinfo=tz)
+    assert next_run_after(after) == datetime.datetime(2026, 12, 5, 7, 0, tzinfo=tz)
+    settings.VANGNET_DEADLINE_REMINDER_HOUR = 24
+    with pytest.raises(ValueError, match="0 to 23"):
+        next_run_after(before)

@@ -6,29 +6,11 @@ import json
 import uuid
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from vangnet.accounts.models import ApiToken
+from vangnet.core.routes import plain_get_urls
 
 PROBLEM = "application/problem+json"
-
-
-def plain_get_urls() -> list[str]:
-    """Every URL of the site without path parameters (the pages a query string can be sent to)."""
-    urls: list[str] = []
-
-    def walk(patterns, prefix: str) -> None:
-        for pattern in patterns:
-            route = str(pattern.pattern)
-            if "<" in route or "(?P" in route or route.startswith("^"):
-                continue
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, prefix + route)
-            elif isinstance(pattern, URLPattern):
-                urls.append("/" + prefix + route)
-
-    walk(get_resolver().url_patterns, "")
-    return sorted(set(urls))
 
 
 @pytest.fixture

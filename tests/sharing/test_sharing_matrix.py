@@ -19,25 +19,35 @@ from vangnet.signals.services import register_signal
 
 PROFILE = {"profile.age", "profile.gender", "profile.nationality", "profile.languages"}
 SIGNAL = {"signal.date", "signal.reporter", "signal.municipality", "signal.danger", "exploitation_municipality"}
+#: the procedures a purpose shows its recipient (tests/sharing/test_sharing_procedures.py)
+REFLECTION = "procedure.reflection_period"
+RESIDENCE = {REFLECTION, "procedure.police_report", "procedure.dublin_report", "procedure.b83_permit"}
 
 #: Written out by hand on purpose: a change to policies.yaml must be matched here, deliberately.
 EXPECTED: dict[str, dict[str, set[str]]] = {
     "registration": {"national_coordination_centre": {"case.status", *PROFILE, "needs.vulnerabilities",
                                                       "identity.name", "identity.birth_date", "forms", "indicators",
-                                                      *SIGNAL, "consent", "timeline"}},
+                                                      *SIGNAL, "consent", "timeline", REFLECTION,
+                                                      "procedure.police_report", "procedure.b83_permit"}},
     "care_coordination": {"care_coordination": {"case.status", *PROFILE, "needs.vulnerabilities", "identity.name",
                                                 "identity.birth_date", "forms", "indicators", *SIGNAL, "consent",
-                                                "timeline", "placement"}},
+                                                "timeline", "placement", *RESIDENCE, "procedure.non_punishment",
+                                                "procedure.guardian", "procedure.return_support",
+                                                "procedure.compensation"}},
     "shelter": {"shelter_provider": {"case.status", *PROFILE, "needs.vulnerabilities", "identity.name", "forms",
-                                     "signal.danger", "exploitation_municipality", "placement"}},
+                                     "signal.danger", "exploitation_municipality", "placement", REFLECTION,
+                                     "procedure.guardian"}},
     "medical": {"healthcare": {"case.status", "profile.age", "profile.gender", "profile.languages",
                                "needs.vulnerabilities", "identity.name", "identity.birth_date"}},
     "legal_aid": {"ngo": {"case.status", *PROFILE, "identity.name", "identity.birth_date", "forms", "account",
-                          "signal.date", "signal.municipality", "exploitation_municipality"}},
+                          "signal.date", "signal.municipality", "exploitation_municipality", *RESIDENCE,
+                          "procedure.prosecution", "procedure.non_punishment", "procedure.compensation"}},
     "residence": {"ind": {"case.status", "identity.name", "identity.birth_date", "identity.document",
-                          "profile.nationality", "forms", "signal.date"}},
+                          "profile.nationality", "forms", "signal.date", *RESIDENCE}},
     "criminal_investigation": {t: {"case.status", *PROFILE, "identity.name", "identity.birth_date",
-                                   "identity.document", "account", "indicators", "forms", *SIGNAL, "timeline"}
+                                   "identity.document", "account", "indicators", "forms", *SIGNAL, "timeline",
+                                   REFLECTION, "procedure.police_report", "procedure.dublin_report",
+                                   "procedure.prosecution", "procedure.non_punishment"}
                                for t in ("police", "kmar", "labour_inspectorate", "public_prosecutor")},
 }
 
@@ -84,6 +94,8 @@ def test_shared_view_renders_exactly_the_allowed_fields(purpose, org_type, rich_
     assert response.status_code == 200
     html = response.content.decode()
     rendered = set(re.findall(r'data-field="([^"]+)"', html))
-    assert rendered == expected - {"placement"}  # placement is the shelters app's panel, not a data-field
+    # placement is the shelters app's panel and procedure.* the procedures panel's (per started procedure,
+    # tests/sharing/test_sharing_procedures.py), not data-fields
+    assert rendered == {c for c in expected if not c.startswith("procedure.")} - {"placement"}
     for code, marker in MARKERS.items():
         assert (marker in html) == (code in expected), (code, marker)

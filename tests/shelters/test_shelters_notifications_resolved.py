@@ -28,7 +28,7 @@ def test_new_reservation_and_answer_notifications_are_resolved_by_the_next_step(
     assert unread(NotificationKind.NEW_REQUEST) == 0  # the provider answered: its "new reservation" is done
     assert unread(NotificationKind.ANSWER) == 1  # the coordinator is told the answer
     html = logged_in(cast.coordinator).get(f"/cases/{placement_request.case.reference}/").content.decode()
-    answer = Notification.objects.get(kind=NotificationKind.ANSWER).message
+    answer = Notification.objects.get(kind=NotificationKind.ANSWER).text
     assert answer in html
     with processing_context(actor=intake):
         services.admit(placement.pk, actor=intake, admission_date=placement.reserved_at.date())

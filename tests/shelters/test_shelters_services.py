@@ -224,7 +224,7 @@ def test_waiting_list_is_told_when_a_place_frees_up(placement_request: Any, prov
         assert services.check_waiting_list() == 0  # told once until read
     note = Notification.objects.get(kind=NotificationKind.PLACE_FREE)
     assert note.organisation == cast.coordinator.organisation
-    assert placement_request.case.reference in note.message
+    assert placement_request.case.reference in note.text and note.params["count"] == 1
 
 
 def test_prefill_from_signal(registered_signal: Any) -> None:

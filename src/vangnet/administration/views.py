@@ -4,13 +4,14 @@ Only a functional administrator gets in; everyone else gets a 404. Reads of the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vangnet.accounts.models import Organisation, Role, User
-from vangnet.administration import services
+from vangnet.administration import selectors, services
 from vangnet.administration.forms import InviteForm, OrganisationForm, UserForm
 from vangnet.audit.models import Action
 from vangnet.audit.services import log_processing
@@ -31,17 +32,22 @@ def _admin_only(request: HttpRequest) -> None:
         raise Http404
 
 
+#: rows per page of the administrator's lists
+PAGE_SIZE = 50
+
+
+def _search_list(request: HttpRequest, template: str, rows: Callable[[str], QuerySet[Any]]) -> HttpResponse:
+    """A list page of the administrator: search ``q``, pages of ``PAGE_SIZE``, the search kept in the page links."""
+    query = (request.GET.get("q") or "").strip()
+    page = Paginator(rows(query), PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = urlencode({"q": query}) if query else ""
+    return render(request, template, {"page": page, "q": query, "querystring": querystring})
+
+
 @login_required
 def organisations(request: HttpRequest) -> HttpResponse:
     _admin_only(request)
-    query = (request.GET.get("q") or "").strip()
-    rows = Organisation.objects.select_related("municipality", "region").annotate(
-        user_count=Count("users", filter=Q(users__is_active=True))).order_by("-is_active", "name")
-    if query:
-        rows = rows.filter(name__icontains=query)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "administration/organisations.html",
-                  {"page": page, "q": query, "querystring": urlencode({"q": query}) if query else ""})
+    return _search_list(request, "administration/organisations.html", selectors.organisations)
 
 
 @login_required
@@ -78,17 +84,10 @@ def organisation_active(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def users(request: HttpRequest) -> HttpResponse:
     _admin_only(request)
-    query = (request.GET.get("q") or "").strip()
-    rows = User.objects.select_related("organisation").order_by("-is_active", "last_name", "username")
-    if query:
-        rows = rows.filter(Q(username__icontains=query) | Q(last_name__icontains=query)
-                           | Q(organisation__name__icontains=query))
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     log_processing(services.ACTIVITY, Action.READ, fields=["username", "first_name", "last_name", "email",
                                                            "organisation", "role", "is_active", "last_login"],
                    actor=request.user)
-    return render(request, "administration/users.html",
-                  {"page": page, "q": query, "querystring": urlencode({"q": query}) if query else ""})
+    return _search_list(request, "administration/users.html", selectors.users)
 
 
 @login_required

@@ -2,8 +2,9 @@
 
 ``record(kind, ...)`` stores a ``SecurityEvent``. When the alerting kinds (failed logins, lockouts, refused
 case accesses) reach ``VANGNET_SECURITY_ALERT_THRESHOLD`` within ``VANGNET_SECURITY_ALERT_WINDOW_MINUTES``,
-and on every lockout, the active functional administrators get a ``security_alert`` notification (at most one
-per window, per cause). The notification carries no personal data: a link to the security log.
+and on every lockout, ``events.security_alert_raised`` is sent after commit (at most one per window, per
+cause); ``vangnet.notifications`` subscribes and tells the active functional administrators with a
+``security_alert`` notification. The alert carries no personal data: a link to the security log.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from vangnet.audit.events import security_alert_raised
 from vangnet.audit.models import ALERTING_KINDS, SecurityEvent, SecurityEventKind
 from vangnet.core.clientip import client_ip
 
@@ -43,24 +45,23 @@ def record(kind: str, *, request: HttpRequest | None = None, user: Any = None, u
 
 
 def check_threshold(event: SecurityEvent) -> bool:
-    """Alert the functional administrators when the threshold is crossed (or on a lockout)."""
+    """Raise the alert when the threshold is crossed (or on a lockout). Runs after commit (``record``).
+    Returns whether a subscriber alerted anyone."""
     window = datetime.timedelta(minutes=settings.VANGNET_SECURITY_ALERT_WINDOW_MINUTES)
     since = event.at - window
     count = SecurityEvent.objects.filter(kind__in=ALERTING_KINDS, at__gt=since, at__lte=event.at).count()
     bucket = int(event.at.timestamp() // window.total_seconds())
     if event.kind == SecurityEventKind.LOCKED_OUT:
-        return _alert(f"security_alert:lockout:{event.username}:{event.ip_address}:{bucket}")
+        return _raise(event, "lockout", f"security_alert:lockout:{event.username}:{event.ip_address}:{bucket}")
     if count >= settings.VANGNET_SECURITY_ALERT_THRESHOLD:
-        return _alert(f"security_alert:threshold:{bucket}")
+        return _raise(event, "threshold", f"security_alert:threshold:{bucket}")
     return False
 
 
-def _alert(dedupe_key: str) -> bool:
-    from vangnet.accounts.models import Role, User
-    from vangnet.notifications.services import notify
-
-    admins = User.objects.filter(role=Role.FUNCTIONAL_ADMIN, is_active=True)
-    return bool(notify(admins, "security_alert", url=SECURITY_LOG_URL, dedupe_key=dedupe_key))
+def _raise(event: SecurityEvent, cause: str, dedupe_key: str) -> bool:
+    responses = security_alert_raised.send(sender=SecurityEvent, event_id=event.pk, cause=cause,
+                                           dedupe_key=dedupe_key, url=SECURITY_LOG_URL)
+    return any(bool(response) for _receiver, response in responses)
 
 
 def recent(kind: str, minutes: int) -> int:

@@ -8,9 +8,10 @@ and the case summary annotate with it, so they can show, sort and filter on it i
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
-from django.db.models import DateField, Expression, QuerySet, Value
+from django.db.models import BooleanField, Case, DateField, Expression, QuerySet, Value, When
 
 NextDeadlineProvider = Callable[[], Expression]
 
@@ -32,3 +33,14 @@ def next_deadline_expression() -> Expression:
 def with_next_deadline(cases: QuerySet) -> QuerySet:
     """Annotate a Case queryset with ``next_deadline`` (a date or None)."""
     return cases.annotate(next_deadline=next_deadline_expression())
+
+
+def cases_by_next_deadline(cases: QuerySet, *, today: datetime.date, horizon_days: int) -> QuerySet:
+    """The cases whose next open deadline has passed or ends within ``horizon_days`` of ``today``:
+    overdue ones first (oldest first), then the coming ones in date order. Each row has ``next_deadline``
+    and ``deadline_overdue`` (True when the deadline is before ``today``)."""
+    horizon = today + datetime.timedelta(days=horizon_days)
+    return (with_next_deadline(cases).filter(next_deadline__isnull=False, next_deadline__lte=horizon)
+            .annotate(deadline_overdue=Case(When(next_deadline__lt=today, then=Value(True)), default=Value(False),
+                                            output_field=BooleanField()))
+            .order_by("next_deadline", "pk"))

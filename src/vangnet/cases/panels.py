@@ -8,7 +8,8 @@ An app registers a panel in its ``AppConfig.ready()``::
 
 ``context(request, access)`` returns the template context (or None to hide the panel). A panel is
 shown only when ``section`` is in the sections the user may see (``CaseAccess.sections``); add new
-section names to ``cases.access.SECTIONS``.
+section names to ``cases.access.SECTIONS``. A panel whose section a handover recipient may see in part
+(some of its fields) passes ``visible(access)`` instead, and its context shows only that part.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class CasePanel:
     template: str
     section: str
     context: Callable[[Any, Any], dict[str, Any] | None]
+    visible: Callable[[Any], bool] | None = None
 
 
 def register(panel: CasePanel) -> None:
@@ -36,7 +38,7 @@ def register(panel: CasePanel) -> None:
 def render_context(request: Any, access: Any) -> list[dict[str, Any]]:
     result = []
     for panel in sorted(_PANELS.values(), key=lambda p: p.order):
-        if not access.can(panel.section):
+        if not (panel.visible(access) if panel.visible else access.can(panel.section)):
             continue
         context = panel.context(request, access)
         if context is not None:

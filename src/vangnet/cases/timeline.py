@@ -167,9 +167,10 @@ MESSAGES = [
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
-def _legacy_patterns() -> list[tuple[re.Pattern[str], str]]:
+def _legacy_patterns(messages: list[str] | None = None) -> list[tuple[re.Pattern[str], str]]:
+    """Patterns that read a message's Dutch or English text back (``messages``: the timeline's by default)."""
     patterns = []
-    for message in MESSAGES:
+    for message in MESSAGES if messages is None else messages:
         for language in ("nl", "en"):
             with translation.override(language):
                 text = gettext(message)

@@ -1,4 +1,5 @@
-"""A small chart of observed versus estimated numbers with the confidence interval.
+"""A small chart of observed versus estimated numbers with the confidence interval, and the SVG helpers
+the estimation charts share (``nice_max``, ``plain_number``, ``svg_open``; the sensitivity chart uses them).
 
 SVG is written directly (no dependency).  A ``.png`` file is drawn with matplotlib when it is
 installed; otherwise a clear error asks for an ``.svg`` name instead.
@@ -53,7 +54,8 @@ def write_plot(path: str | Path, items: list[PlotItem], title: str, level: float
         p.write_text(svg_chart(items, title, level), encoding="utf-8")
 
 
-def _nice_max(value: float) -> float:
+def nice_max(value: float) -> float:
+    """The axis maximum: the first round number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^n) at or above ``value``."""
     if value <= 0 or not math.isfinite(value):
         return 1.0
     exp = 10 ** math.floor(math.log10(value))
@@ -61,6 +63,21 @@ def _nice_max(value: float) -> float:
         if m * exp >= value:
             return m * exp
     return 10 * exp  # pragma: no cover
+
+
+def plain_number(v: float) -> str:
+    """A whole number without separators (locale-neutral, for axis labels)."""
+    return f"{v:.0f}"
+
+
+def svg_open(width: int, height: int, *, label: str | None = None) -> str:
+    """The opening ``<svg>`` tag. Without ``label``: a fixed-size document (a file). With ``label``: a chart
+    for a page, as wide as its container, with ``label`` as its accessible name."""
+    if label is None:
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+                f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+            f'role="img" aria-label="{escape(label)}" font-family="sans-serif" font-size="12">')
 
 
 def svg_chart(items: list[PlotItem], title: str, level: float) -> str:
@@ -71,14 +88,13 @@ def svg_chart(items: list[PlotItem], title: str, level: float) -> str:
     plot_w = width - left - right
     plot_h = height - top - bottom
     finite_highs = [i.high for i in items if math.isfinite(i.high)]
-    vmax = _nice_max(max([i.estimate for i in items] + finite_highs + [i.observed for i in items]) * 1.05)
+    vmax = nice_max(max([i.estimate for i in items] + finite_highs + [i.observed for i in items]) * 1.05)
 
     def y(v: float) -> float:
         return top + plot_h * (1 - min(v, vmax) / vmax)
 
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+        svg_open(width, height),
         f'<rect width="{width}" height="{height}" fill="white"/>',
         f'<text x="{width / 2}" y="24" text-anchor="middle" font-size="15">{escape(title)}</text>',
     ]

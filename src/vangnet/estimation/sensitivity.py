@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from html import escape
 
 from vangnet.estimation.errors import EstimationError
+from vangnet.estimation.plot import nice_max, plain_number, svg_open
 
 DEFAULT_FACTOR = 2.0
 
@@ -350,20 +351,17 @@ def interval_svg(
     plot_w = width - left - right
     height = top + row_h * len(items) + 40
     finite = [i.high for i in items if math.isfinite(i.high)] + [i.estimate for i in items]
-    vmax = _nice(max(finite) * 1.05)
+    vmax = nice_max(max(finite) * 1.05)
 
     def x(v: float) -> float:
         return left + plot_w * min(max(v, 0.0), vmax) / vmax
 
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-label="{escape(title)}" font-family="sans-serif" font-size="12">',
-    ]
+    out = [svg_open(width, height, label=title)]
     for t in range(5):
         v = vmax * t / 4
         out.append(
             f'<line x1="{x(v):.1f}" x2="{x(v):.1f}" y1="{top - 4}" y2="{height - 30}" stroke="#ccc"/>'
-            f'<text x="{x(v):.1f}" y="{height - 14}" text-anchor="middle" fill="#333">{_plain(v)}</text>'
+            f'<text x="{x(v):.1f}" y="{height - 14}" text-anchor="middle" fill="#333">{plain_number(v)}</text>'
         )
     for i, item in enumerate(items):
         cy = top + row_h * i + row_h / 2
@@ -392,17 +390,3 @@ def interval_svg(
     out.append("</svg>")
     return "".join(out)
 
-
-def _plain(v: float) -> str:
-    """A whole number without separators (locale-neutral)."""
-    return f"{v:.0f}"
-
-
-def _nice(value: float) -> float:
-    if value <= 0 or not math.isfinite(value):
-        return 1.0
-    exp = 10 ** math.floor(math.log10(value))
-    for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if m * exp >= value:
-            return m * exp
-    return 10 * exp  # pragma: no cover

@@ -14,7 +14,6 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
 try:
     from django.tasks import task
@@ -22,24 +21,19 @@ except ImportError:  # Django 5.2 with the django-tasks backport
     from django_tasks import task  # type: ignore[no-redef]
 
 from vangnet.audit.context import processing_context
+from vangnet.core.schedule import next_daily_run, waiting
 
 logger = logging.getLogger(__name__)
 TASK_PATH = "vangnet.lifecycle.tasks.run_retention_task"
 
 
 def next_run_after(now: datetime.datetime | None = None) -> datetime.datetime:
-    local = timezone.localtime(now or timezone.now())
-    at = local.replace(hour=settings.RETENTION_HOUR, minute=0, second=0, microsecond=0)
-    return at if at > local else at + datetime.timedelta(days=1)
+    return next_daily_run(settings.RETENTION_HOUR, now)
 
 
 def is_scheduled() -> bool:
     """A run is waiting in the database queue (only the database backend can tell)."""
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:
-        return False
-    return DBTaskResult.objects.filter(task_path=TASK_PATH, status__in=["READY"]).exists()
+    return waiting(TASK_PATH)
 
 
 def schedule_next(now: datetime.datetime | None = None) -> bool:

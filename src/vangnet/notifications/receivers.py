@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vangnet.accounts.models import Role, User
 from vangnet.audit.context import processing_context
+from vangnet.audit.events import security_alert_raised
 from vangnet.cases.events import case_assigned
 from vangnet.cases.models import Case
 from vangnet.notifications.kinds import NotificationKind, register
@@ -54,6 +55,11 @@ HOLD_EXPIRING = register(NotificationKind(
 HOLD_EXPIRED = register(NotificationKind(
     "hold_expired", _("A reservation expired"),
     _("The reservation of a shelter place for case %(case)s expired without an answer. Choose another place.")))
+
+SECURITY_ALERT = register(NotificationKind(
+    "security_alert", _("Security alerts"),
+    _("Unusual security events (failed logins, lockouts or refused access): see the security log."),
+    in_app=True, by_email=True))
 
 
 #: Which roles can receive which kind (the preferences page offers only these); kinds registered elsewhere
@@ -96,6 +102,13 @@ def on_signal_registered(sender: Any, signal_id: int, **kwargs: Any) -> None:
     with processing_context(actor_label="system:notifications"):
         notify(recipients, SIGNAL_NEW.code, case=case, url=reverse("cases:detail", args=[case.reference]),
                dedupe_key=f"signal:{signal.pk}")
+
+
+@receiver(security_alert_raised, dispatch_uid="notifications-security-alert")
+def on_security_alert_raised(sender: Any, dedupe_key: str, url: str, **kwargs: Any) -> bool:
+    """The active functional administrators are told; no personal data, a link to the security log."""
+    admins = User.objects.filter(role=Role.FUNCTIONAL_ADMIN, is_active=True)
+    return bool(notify(admins, SECURITY_ALERT.code, url=url, dedupe_key=dedupe_key))
 
 
 @receiver(case_assigned, dispatch_uid="notifications-case-assigned")

@@ -14,16 +14,10 @@ try:
 except ImportError:  # Django 5.2 with the django-tasks backport
     from django_tasks import task  # type: ignore[no-redef]
 
+from vangnet.core.schedule import waiting
+
 HEARTBEAT_PATH = "vangnet.ops.tasks.heartbeat_task"
 HEARTBEAT_EVERY = datetime.timedelta(seconds=60)
-
-
-def waiting(task_path: str) -> bool:
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:
-        return False
-    return DBTaskResult.objects.filter(task_path=task_path, status="READY").exists()
 
 
 def schedule_heartbeat() -> bool:

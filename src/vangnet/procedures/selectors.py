@@ -25,12 +25,14 @@ def next_open_deadline() -> Expression:
 
 
 def may_record(user: Any, access: Any) -> bool:
-    """Writers: case-working staff of an involved organisation (lead, reporter) and the national coordinator."""
+    """Writers: case-working staff of an involved organisation (lead, reporter) and the national coordinator.
+    A handover recipient reads the procedures its sharing policy lists, and records none."""
     if not user.is_authenticated or user.organisation_id is None:
         return False
     if user.role == Role.NATIONAL_COORDINATOR:
         return access.can("procedures")
-    return user.role in CASE_ROLES and access.can("procedures") and access.basis.startswith("involvement:")
+    return (user.role in CASE_ROLES and access.can("procedures") and access.basis.startswith("involvement:")
+            and access.basis != "involvement:handover")
 
 
 @dataclass
@@ -90,21 +92,44 @@ def week_end(today: date) -> date:
     return today + timedelta(days=6 - today.weekday())
 
 
-def _visible_deadline(user: Any) -> Q:
-    """The deadlines on cases the user may open: the same rule as ``cases.access.visible_cases``, written as a
-    per-deadline EXISTS so the database starts from the (few) open deadlines, not from every visible case."""
+def organisation_deadline_filter(organisation_id: int, organisation_type: str) -> Q:
+    """The deadlines an organisation may see, as the case page shows them (``cases.access``), written as
+    per-deadline EXISTS so the database starts from the (few) open deadlines, not from every case:
+    the lead organisation sees every procedure; a reporting organisation while the case is being set up;
+    a handover recipient the procedures its purpose's sharing policy lists (fields ``procedure.<code>``)."""
     from django.db.models import Exists
 
-    from vangnet.cases.models import Involvement
+    from vangnet.cases.access import SETTING_UP
+    from vangnet.cases.models import Involvement, InvolvementRole
+    from vangnet.procedures.panels import FIELD_PREFIX
+    from vangnet.sharing.policies import load_policies
 
+    involved = Involvement.objects.active().filter(case_id=OuterRef("case_id"), organisation_id=organisation_id)
+    allowed = Q(Exists(involved.filter(role=InvolvementRole.LEAD))) | Q(
+        Exists(involved.filter(role=InvolvementRole.REPORTER)), case__status__in=SETTING_UP)
+    policies = load_policies()
+    received = involved.filter(role__in=[InvolvementRole.HANDOVER, InvolvementRole.SHELTER])
+    for purpose in policies.purposes:
+        codes = [f[len(FIELD_PREFIX):] for f in policies.fields_for(purpose, organisation_type)
+                 if f.startswith(FIELD_PREFIX)]
+        if not codes:
+            continue
+        # a shelter involved through a placement without a handover purpose counts as "shelter" (cases.access)
+        by_purpose = Q(purpose=purpose) | (Q(purpose="", role=InvolvementRole.SHELTER) if purpose == "shelter"
+                                           else Q(pk__in=[]))
+        allowed |= Q(Exists(received.filter(by_purpose)), procedure__code__in=codes)
+    return allowed
+
+
+def _visible_deadline(user: Any) -> Q:
+    """The deadlines on cases the user may open, limited to the procedures the user's organisation may see."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if user.role == Role.NATIONAL_COORDINATOR:
         return Q()
     if user.role not in CASE_ROLES or user.organisation_id is None:
         return Q(pk__in=[])
-    return Q(Exists(Involvement.objects.active().filter(case_id=OuterRef("case_id"),
-                                                        organisation_id=user.organisation_id)))
+    return organisation_deadline_filter(user.organisation_id, user.organisation.type)
 
 
 #: rows shown per group on the deadlines page (the heading shows the full count)
@@ -132,9 +157,12 @@ def organisation_deadlines(user: Any, *, today: date | None = None) -> dict[str,
 
 
 def feed_deadlines(organisation_id: int) -> QuerySet[Deadline]:
-    """Open deadlines of the cases an organisation is actively involved in (for its calendar feed)."""
-    from vangnet.cases.models import Involvement
+    """Open deadlines an organisation may see on the cases it is actively involved in (for its calendar feed)."""
+    from vangnet.accounts.models import Organisation
 
-    cases = Involvement.objects.active().filter(organisation_id=organisation_id).values("case_id")
-    return Deadline.objects.filter(closed_on__isnull=True, case_id__in=cases).select_related(
+    org_type = Organisation.objects.filter(pk=organisation_id).values_list("type", flat=True).first()
+    if org_type is None:
+        return Deadline.objects.none()
+    return Deadline.objects.filter(organisation_deadline_filter(organisation_id, org_type),
+                                   closed_on__isnull=True).select_related(
         "case", "procedure").order_by("due_on", "id")[:2000]

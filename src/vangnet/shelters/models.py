@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from vangnet.core.fields import EncryptedTextField
 
@@ -349,6 +350,17 @@ class NotificationKind(models.TextChoices):
     NEW_REQUEST = "new_request", _("New reservation for your shelter")
 
 
+#: The message ids of the notifications (English; rendered in the reader's language). Listed here so the
+#: migration that read legacy rows back (``0005``) and the services use the same ids.
+MSG_NEW_REQUEST = gettext_noop("New reservation for %(place)s: answer before %(until)s.")
+MSG_HOLD_EXPIRED = gettext_noop("The reservation for case %(case)s expired without an answer. Choose another place.")
+MSG_ACCEPTED = gettext_noop("The shelter accepted the placement for case %(case)s. "
+                            "The address is on the placement page.")
+MSG_DECLINED = gettext_noop("The shelter declined the placement for case %(case)s: %(reason)s. Choose another place.")
+MSG_PLACE_FREE = gettext_noop("A fitting shelter place is free for case %(case)s (%(count)s options).")
+NOTIFICATION_MESSAGES = [MSG_NEW_REQUEST, MSG_HOLD_EXPIRED, MSG_ACCEPTED, MSG_DECLINED, MSG_PLACE_FREE]
+
+
 class Notification(models.Model):
     """An in-app message to an organisation. Holds no personal data: a case reference at most."""
 
@@ -356,7 +368,11 @@ class Notification(models.Model):
     kind = models.CharField(max_length=16, choices=NotificationKind.choices)
     request = models.ForeignKey(PlacementRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    #: the English message id, translated at read time in the reader's language (see ``text``); rows from
+    #: before message ids hold the text as written (read back into an id and params where the migration could)
     message = models.CharField(max_length=300)
+    #: values for the message's ``%(name)s`` placeholders (case number, codes, dates); never personal data
+    params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -364,3 +380,10 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["organisation", "-created_at"], condition=Q(read_at__isnull=True),
                                 name="notification_unread_idx")]
+
+    @property
+    def text(self) -> str:
+        """The message in the active language (the reader's), as the case timeline renders its lines."""
+        from vangnet.cases.timeline import render
+
+        return render(self.message, self.params)

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.utils.translation import gettext_noop as N_
@@ -32,6 +32,11 @@ from vangnet.cases.timeline import datetime as timeline_datetime
 from vangnet.cases.transitions import is_allowed
 from vangnet.shelters import events
 from vangnet.shelters.models import (
+    MSG_ACCEPTED,
+    MSG_DECLINED,
+    MSG_HOLD_EXPIRED,
+    MSG_NEW_REQUEST,
+    MSG_PLACE_FREE,
     OPEN_REQUEST_STATUSES,
     ClaimKind,
     DeclineReason,
@@ -103,11 +108,14 @@ def _after_commit_check_waiting_list() -> None:
     transaction.on_commit(enqueue)
 
 
-def notify(organisation: Organisation | int, kind: str, message: str, *, request: PlacementRequest | None = None,
-           placement: Placement | None = None) -> Notification:
+def notify(organisation: Organisation | int, kind: str, message: str, params: dict[str, Any] | None = None, *,
+           request: PlacementRequest | None = None, placement: Placement | None = None) -> Notification:
+    """Store a message for an organisation. ``message`` is an English message id (mark it with ``N_``) with
+    ``%(name)s`` placeholders filled from ``params`` when it is read, in the reader's language (param values
+    as on the case timeline: ``vangnet.cases.timeline``)."""
     org_id = organisation if isinstance(organisation, int) else organisation.pk
-    return Notification.objects.create(organisation_id=org_id, kind=kind, message=message[:300], request=request,
-                                       placement=placement)
+    return Notification.objects.create(organisation_id=org_id, kind=kind, message=str(message)[:300],
+                                       params=params or {}, request=request, placement=placement)
 
 
 def _event(case: Case, message: str, params: dict[str, Any], actor: Any, kind: str = CaseEvent.Kind.PLACEMENT,
@@ -376,7 +384,6 @@ def reserve(request_id: int, capacity_id: int, *, actor: Any, now: datetime.date
         old = req.status
         req.status = RequestStatus.RESERVED
         req.save(update_fields=["status"])
-        until = formats.date_format(timezone.localtime(placement.held_until), "DATETIME_FORMAT")
         _resolve(request=req,
                  kinds=[NotificationKind.HOLD_EXPIRED, NotificationKind.PLACE_FREE, NotificationKind.ANSWER])
         _event(req.case, N_("Place reserved: %(place)s, held until %(until)s"),
@@ -384,8 +391,9 @@ def reserve(request_id: int, capacity_id: int, *, actor: Any, now: datetime.date
         log_processing(ACTIVITY, Action.CREATE, subject=req.case, obj=placement,
                        fields=["capacity", "held_until"], changes={"status": {"old": old, "new": req.status}})
         notify(capacity.location.provider_id, NotificationKind.NEW_REQUEST,
-               _("New reservation for %(place)s: answer before %(until)s.")
-               % {"place": capacity.get_place_type_display(), "until": until}, request=req, placement=placement)
+               MSG_NEW_REQUEST,
+               {"place": choice(PlaceType(capacity.place_type)), "until": timeline_datetime(placement.held_until)},
+               request=req, placement=placement)
     return placement
 
 
@@ -409,8 +417,8 @@ def _expire(placement_id: int, now: datetime.datetime) -> bool:
     log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement, fields=["status"],
                    changes={"status": {"old": PlacementStatus.HELD, "new": PlacementStatus.EXPIRED}})
     notify(req.requesting_organisation_id, NotificationKind.HOLD_EXPIRED,
-           _("The reservation for case %(case)s expired without an answer. Choose another place.")
-           % {"case": req.case.reference}, request=req, placement=placement)
+           MSG_HOLD_EXPIRED,
+           {"case": req.case.reference}, request=req, placement=placement)
     placement_id = placement.pk
     transaction.on_commit(lambda: events.hold_expired.send(sender=Placement, placement_id=placement_id))
     return True
@@ -474,8 +482,8 @@ def accept(placement_id: int, *, actor: Any, now: datetime.datetime | None = Non
         log_processing(ACTIVITY, Action.UPDATE, subject=req.case, obj=placement, fields=["status", "decided_at"],
                        changes={"status": {"old": PlacementStatus.HELD, "new": PlacementStatus.ACCEPTED}})
         notify(req.requesting_organisation_id, NotificationKind.ANSWER,
-               _("The shelter accepted the placement for case %(case)s. The address is on the placement page.")
-               % {"case": req.case.reference}, request=req, placement=placement)
+               MSG_ACCEPTED,
+               {"case": req.case.reference}, request=req, placement=placement)
     return placement
 
 
@@ -506,8 +514,8 @@ def decline(placement_id: int, *, actor: Any, reason: str, note: str = "",
                        changes={"status": {"old": old, "new": PlacementStatus.DECLINED},
                                 "decline_reason": {"old": "", "new": reason}})
         notify(req.requesting_organisation_id, NotificationKind.ANSWER,
-               _("The shelter declined the placement for case %(case)s: %(reason)s. Choose another place.")
-               % {"case": req.case.reference, "reason": placement.get_decline_reason_display()},
+               MSG_DECLINED,
+               {"case": req.case.reference, "reason": choice(DeclineReason(placement.decline_reason))},
                request=req, placement=placement)
         if req.decline_count >= 2:
             escalate(req, EscalationReason.DECLINED_TWICE, actor=actor, now=now)
@@ -617,8 +625,8 @@ def check_waiting_list() -> int:
         if Notification.objects.filter(request=req, kind=NotificationKind.PLACE_FREE, read_at__isnull=True).exists():
             continue
         notify(req.requesting_organisation_id, NotificationKind.PLACE_FREE,
-               _("A fitting shelter place is free for case %(case)s (%(count)s options).")
-               % {"case": req.case.reference, "count": len(result.fitting)}, request=req)
+               MSG_PLACE_FREE,
+               {"case": req.case.reference, "count": len(result.fitting)}, request=req)
         _event(req.case, N_("A fitting shelter place became free"), {}, None)
         told += 1
     return told

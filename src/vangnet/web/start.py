@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from vangnet.accounts.models import Role
 from vangnet.cases.access import visible_cases
-from vangnet.cases.deadlines import with_next_deadline
+from vangnet.cases.deadlines import cases_by_next_deadline
 from vangnet.cases.models import Case, CaseStatus, Urgency
 from vangnet.cases.selectors import changed_since_seen, with_last_change
 from vangnet.notifications.selectors import unread_count
@@ -81,17 +81,20 @@ def coordinator_blocks(user: Any) -> list[dict[str, Any]]:
     return blocks
 
 
-def _deadline_block(cases: QuerySet[Case]) -> dict[str, Any]:
-    horizon = timezone.localdate() + datetime.timedelta(days=DEADLINE_HORIZON_DAYS)
-    qs = with_next_deadline(cases).filter(next_deadline__isnull=False, next_deadline__lte=horizon).order_by(
-        "next_deadline", "pk")
+def _deadline_block(cases: QuerySet[Case], today: datetime.date | None = None) -> dict[str, Any]:
+    """Overdue deadlines first, marked as in the worklist, then those of the next two weeks."""
+    qs = cases_by_next_deadline(cases, today=today or timezone.localdate(), horizon_days=DEADLINE_HORIZON_DAYS)
 
     def items(rows: list[Case]) -> list[dict[str, Any]]:
-        return _case_items(rows, meta=lambda c: _("deadline %(date)s") % {
+        out = _case_items(rows, meta=lambda c: _("deadline %(date)s") % {
             "date": date_format(c.next_deadline, "DATE_FORMAT")})  # type: ignore[attr-defined]
+        for row, item in zip(rows, out, strict=True):
+            if row.deadline_overdue:  # type: ignore[attr-defined]
+                item["badges"].insert(0, ("urgent", _("Overdue")))
+        return out
 
-    return _block("deadlines", _("Deadlines in the next two weeks"), qs, items=items,
-                  empty=_("No deadlines in the next two weeks."))
+    return _block("deadlines", _("Overdue deadlines and the next two weeks"), qs, items=items,
+                  empty=_("No overdue deadlines, and none in the next two weeks."))
 
 
 def _shelter_and_handover_blocks(user: Any) -> list[dict[str, Any]]:
