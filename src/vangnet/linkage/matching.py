@@ -480,15 +480,18 @@ def _shared_token(
 
 def _gather_band(
     batch: EncodedBatch, name: str, column: FilterColumn, rows: npt.NDArray[np.intp], band: npt.NDArray[np.int8] | None
-) -> FilterColumn:
-    """Rows of a filter field, taken from the band each pair shares (absent where none)."""
+) -> _Side:
+    """Rows of a filter field, taken from the band each pair shares (absent where none). Without bands the
+    kernel reads the batch's rows in place; with them the pairs' rows are gathered from the two filters."""
     first = _gather(column, rows)
     if band is None:
         return first
     other = _gather(batch.banded[name], rows)
     use = band == 1
-    return FilterColumn(
-        np.where(use[:, None], other.words, first.words),
+    words = np.where(use[:, None], np.take(other.words, rows, axis=0), np.take(first.words, rows, axis=0))
+    return _Side(
+        np.ascontiguousarray(words),
+        np.arange(len(rows), dtype=np.intp),
         np.where(use, other.counts, first.counts),
         np.where(use, other.present, first.present) & (band >= 0),
     )
