@@ -3,9 +3,9 @@
 One write path: ``relink`` rebuilds the linkage index from the stored encodings and decisions and
 writes the cluster ids, the persons' keys on cases and the review queue, and only what changed. It runs
 after new signals (a background task per signal; a burst of signals shares one run, see ``link_signal``)
-and after every decision. At national scale it would keep the index in
-memory between runs (``LinkageIndex.add``); the rebuild is vectorised and takes well under a second
-for tens of thousands of encodings (benchmarks/bench_linkage.py).
+and after every decision. The task worker keeps its index between tasks and adds a new signal to it
+(``LinkageIndex.add``, about 75 ms of CPU at 42,000 encodings); it rebuilds from all encodings (about 11 s
+there) after a start, a decision, a rotation, an erasure, or when another process linked in between.
 """
 
 from __future__ import annotations
