@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from vangnet.audit.models import Action
-from vangnet.audit.services import log_processing
+from vangnet.audit.services import deferred_log, log_processing
 from vangnet.cases.models import Case, CaseEvent
 from vangnet.cases.services import add_event
 from vangnet.linkage import HumanDecision, LinkageIndex, PersonRecord, RecordEncoder, RecordEncoding, Thresholds
@@ -101,9 +101,16 @@ def evidence_for(index: LinkageIndex, link: Any) -> dict[str, Any]:
             "total": round(total, 2), "probability": round(probability, 4)}
 
 
-@transaction.atomic
 def relink(enc: RecordEncoder | None = None) -> dict[str, int]:
-    """Recompute clusters, persons' keys on cases and the review queue from all encodings."""
+    """Recompute clusters, persons' keys on cases and the review queue from all encodings.
+
+    One transaction; the processing log entries of any re-encoding in it are chained at its end, so the log's
+    chain head (which every request that logs needs) is not locked while thousands of signals re-encode."""
+    with transaction.atomic(), deferred_log():
+        return _relink(enc)
+
+
+def _relink(enc: RecordEncoder | None) -> dict[str, int]:
     global _CACHE
     _CACHE = None
     enc = enc or encoder()
@@ -231,10 +238,15 @@ def partition() -> set[frozenset[str]]:
     return {frozenset(g) for g in groups.values()}
 
 
-@transaction.atomic
 def rotate_secret(new_secret: str) -> dict[str, int]:
     """Re-encode every signal under ``new_secret`` and re-cluster with it; human decisions are kept
-    (they refer to record ids). Returns counts, including how many records changed cluster."""
+    (they refer to record ids). Returns counts, including how many records changed cluster. One transaction,
+    with its processing log entries chained at the end (see :func:`relink`)."""
+    with transaction.atomic(), deferred_log():
+        return _rotate_secret(new_secret)
+
+
+def _rotate_secret(new_secret: str) -> dict[str, int]:
     if len(new_secret.encode("utf-8")) < 16:
         raise ValueError("The new pseudonymisation secret must be at least 16 bytes")
     if new_secret == settings.PSEUDONYMISATION_SECRET:
@@ -290,6 +302,10 @@ def relink_up_to(generation: int) -> bool:
     The state row is locked for the run, so every encoding that raised the generation up to the one read
     here has committed and is seen by the relink. The run extends this process's cached index when it can
     and rebuilds from all encodings otherwise."""
+    if _CACHE is None or _CACHE.key_id != encoder().key_id or _CACHE.scheme != encoder().config.scheme:
+        # a rebuild is coming: re-encode what an older secret or scheme made first, each signal in its own
+        # short transaction, rather than inside the locked run below
+        reencode_stale()
     with transaction.atomic():
         state = _state()
         if state.linked_generation >= generation:
@@ -322,7 +338,7 @@ def decide(record_a: str, record_b: str, *, same: bool | None, actor: Any, note:
     rows = {r.record_id: r for r in SignalEncoding.objects.filter(record_id__in=[a, b]).select_related("signal__case")}
     if len(rows) != 2:
         raise SignalEncoding.DoesNotExist("Both signals must have an encoding")
-    with transaction.atomic():
+    with transaction.atomic(), deferred_log():  # the relink below takes seconds at national scale
         decision = MatchDecision.objects.create(record_a=a, record_b=b, same=same, note=note[:500], decided_by=actor)
         summary = {True: gettext_noop("The national coordination centre decided that this signal concerns a person "
                                       "known from another signal."),
