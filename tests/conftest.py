@@ -14,6 +14,7 @@ The cast (docs/adr/0002-access-by-involvement.md):
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,21 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     tests may clear the log. Tests of the append-only rule close it inside their own transaction."""
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute("INSERT INTO audit_processing_log_purge_window (opened_by) VALUES ('test-suite')")
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """``VANGNET_BROWSER_TESTS=0`` leaves the browser tests (marker ``e2e``) out of a run.
+
+    CI runs the whole suite twice, on SQLite and on PostgreSQL. The browser tests check what a person sees
+    and does in the browser, which does not depend on the database; what does (locks, constraints,
+    concurrency, the log's roles) is tested below the browser on both. So CI runs them once, on SQLite, and
+    stays well inside its time limit."""
+    if os.environ.get("VANGNET_BROWSER_TESTS", "1") != "0":
+        return
+    skip = pytest.mark.skip(reason="browser tests run once per CI run, on SQLite (VANGNET_BROWSER_TESTS=0)")
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
