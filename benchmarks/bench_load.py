@@ -125,11 +125,13 @@ payload = {"observed_on": observed, "municipality": municipality.cbs_code, "imme
            "account": "Synthetic load-test signal. No real person is described here."}
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from vangnet.accounts.mfa import SESSION_KEY as MFA_VERIFIED
 def session_for(user):
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store[MFA_VERIFIED] = True  # as after the second step, which production requires of every user
     store.create()
     return store.session_key
 sessions = {"coordinator": [session_for(coordinator) for _ in range(int(sys.argv[2]))],

@@ -74,7 +74,8 @@ def append_many(entries: list[Any]) -> list[Any]:
 
     if not entries:
         return entries
-    with transaction.atomic():
+    # no savepoint inside a caller's transaction: an entry that cannot be written fails that whole transaction
+    with transaction.atomic(savepoint=False):
         head = ChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             ChainHead.objects.get_or_create(pk=1)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from vangnet.accounts.models import Role
 from vangnet.audit.models import Action
-from vangnet.audit.services import log_processing
+from vangnet.audit.services import deferred_log, log_processing
 from vangnet.cases import panels, services
 from vangnet.cases.access import ended_access_url, get_case_or_404
 from vangnet.cases.attachments import AttachmentRefused
@@ -83,16 +84,20 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         # a receiving organisation sees the purpose-limited view, field by field (vangnet.sharing)
         return redirect("sharing:shared_case", reference)
     case = access.case
-    context = _detail_context(request, access, log_extra_reads=False)
-    # one entry for the page, notes and attachments included: the page costs the same queries for every case
-    read_fields = sorted(set(access.sections) | set(context["extra_read_fields"]))
-    log_processing("case_management", Action.READ, subject=case, obj=case, fields=read_fields)
+    # One short transaction for what opening the page writes: the page's log entries (the case read and, for
+    # the lead, the review of who read it) are chained together at its end, locking the log's chain head
+    # once, just before commit, together with "seen now".
+    with transaction.atomic(), deferred_log():
+        context = _detail_context(request, access, log_extra_reads=False)
+        # one entry for the page, notes and attachments included: the page costs the same queries for every case
+        read_fields = sorted(set(access.sections) | set(context["extra_read_fields"]))
+        log_processing("case_management", Action.READ, subject=case, obj=case, fields=read_fields)
+        services.mark_seen(request.user, case)
     context.update({
         "status_form": StatusChangeForm(case=case) if access.can_change_status else None,
         "consent_form": ConsentForm(initial={"obtained_by": request.user.display_name}) if access.can("consent")  # type: ignore[union-attr]
         and access.basis.startswith("involvement:") else None,
     })
-    services.mark_seen(request.user, case)
     return render(request, "cases/detail.html", context)
 
 
