@@ -80,6 +80,36 @@ def test_assign_to_me_from_the_worklist_and_filters_mine_and_unassigned(
     assert Case.objects.get(pk=other.pk).assigned_to_id is None
 
 
+def test_worklist_rows_link_to_the_case_and_offer_assign_to_me_only_where_it_may(
+        cast: Any, registered_signal: Any, logged_in: Any) -> None:
+    taken = new_case(cast, given_names="Taken")
+    closed = new_case(cast, given_names="Closed")
+    with processing_context(actor=cast.coordinator):
+        services.assign(taken.pk, cast.coordinator, actor=cast.coordinator)
+        services.change_status(closed.pk, "closed", actor=cast.coordinator, reason="care_completed")
+    open_ref = registered_signal.case.reference
+    html = logged_in(cast.coordinator).get("/cases/?sort=newest").content.decode()
+    for ref in (open_ref, taken.reference, closed.reference):
+        assert f'href="/cases/{ref}/">{ref}</a>' in html
+    # the button, with the way back to this very list, only for the open case nobody has
+    assert f'action="/cases/{open_ref}/assign/"' in html
+    assert f'action="/cases/{taken.reference}/assign/"' not in html
+    assert f'action="/cases/{closed.reference}/assign/"' not in html
+    assert 'name="next" value="/cases/?sort=newest"' in html
+    # a reporter sees the list without the button
+    assert "/assign/" not in logged_in(cast.reporter).get("/cases/").content.decode()
+
+
+@pytest.mark.parametrize("reference", ["VN-2026-000123", "a b", "é;x", "x?y#z", "50%", "a:b@c~d!$&'()*+,="])
+def test_case_url_reverses_as_reverse_does(reference: str) -> None:
+    from django.urls import reverse
+
+    from vangnet.cases.views import case_url
+
+    for name in ("cases:detail", "cases:assign"):
+        assert case_url(name)(reference) == reverse(name, args=[reference])
+
+
 def test_assign_view_is_404_for_those_who_may_not(cast: Any, registered_signal: Any, logged_in: Any) -> None:
     ref = registered_signal.case.reference
     assert logged_in(cast.reporter).post(f"/cases/{ref}/assign/", {"assignee": "me"}).status_code == 404

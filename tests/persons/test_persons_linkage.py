@@ -278,6 +278,37 @@ def test_the_kept_index_gives_the_clusters_of_a_full_rebuild(cast, monkeypatch):
     assert SignalEncoding.objects.get(record_id=a).cluster_id != SignalEncoding.objects.get(record_id=b).cluster_id
 
 
+def test_a_removed_encoding_or_one_stored_out_of_order_makes_the_next_run_rebuild(cast, monkeypatch):
+    """The kept index notices rows it did not see arrive: one removed (an erasure), and one that committed
+    after a row with a higher key (two workers). Either way the next run rebuilds and ends where a rebuild
+    from all encodings ends."""
+    first = [register(cast, given_names=g, family_name=f)
+             for g, f in [("Olumide", "Adeyemi"), ("Mihaela", "Ionescu"), ("Ana", "Popescu")]]
+    for signal in first:
+        services.link_signal(signal.pk)
+    full_runs = []
+    real_relink = services.relink
+    monkeypatch.setattr(services, "relink", lambda: full_runs.append(1) or real_relink())
+
+    # removed: the index still holds it, the table no longer does
+    SignalEncoding.objects.filter(signal=first[2]).delete()
+    services.link_signal(register(cast, given_names="Wei", family_name="Zhang").pk)
+    assert len(full_runs) == 1
+    assert f"s{first[2].pk}" not in dict(SignalEncoding.objects.values_list("record_id", "cluster_id"))
+
+    # out of order: a variant of the first person stored below the highest key the index holds
+    late = register(cast, given_names="Olumidé", family_name="Adeyemmi")
+    services.encode_signal(late)
+    SignalEncoding.objects.filter(signal=late).update(id=0)
+    full_runs.clear()
+    services.link_signal(register(cast, given_names="Anna", family_name="Popescu").pk)
+    assert len(full_runs) == 1
+    kept = dict(SignalEncoding.objects.values_list("record_id", "cluster_id"))
+    assert kept[f"s{late.pk}"] == kept[f"s{first[0].pk}"]
+    real_relink()
+    assert dict(SignalEncoding.objects.values_list("record_id", "cluster_id")) == kept
+
+
 def test_a_decision_writes_a_message_id_rendered_in_the_readers_language(cast):
     from django.utils import translation
 

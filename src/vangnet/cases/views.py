@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import RFC3986_SUBDELIMS, content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,22 +51,30 @@ def worklist_view(request: HttpRequest) -> HttpResponse:
     cases, counts = worklist(user, f)
     page = Paginator(cases, settings.WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    detail_url, assign_url = case_url("cases:detail"), case_url("cases:assign")
+    may_assign = user.role == Role.CARE_COORDINATOR  # type: ignore[union-attr]
     for case in page:
         case.form_list = case_forms(case)  # type: ignore[attr-defined]
         case.age_days = (today - timezone.localdate(case.opened_at)).days  # type: ignore[attr-defined]
         case.changed = changed_since_seen(case)  # type: ignore[attr-defined]
+        case.detail_url = detail_url(case.reference)  # type: ignore[attr-defined]
+        # "Assign to me" in the row: a coordinator of the lead organisation, for an open case nobody has yet
+        case.assign_url = (assign_url(case.reference) if may_assign and case.assigned_to_id is None  # type: ignore[attr-defined]
+                           and case.lead_organisation_id == user.organisation_id  # type: ignore[union-attr]
+                           and case.status != CaseStatus.CLOSED else None)
     log_processing("worklist", Action.READ, fields=["reference", "status", "urgency", "municipality", "forms",
                                                     "assigned_to"])
+    querystring = f.querystring()
     context = {
-        "may_assign": user.role == Role.CARE_COORDINATOR,  # type: ignore[union-attr]
+        "may_assign": may_assign, "next_url": f"{request.path}?{querystring}" if querystring else request.path,
         "saved_filters": SavedFilter.objects.filter(user=user),
-        "filter_form": SavedFilterForm(initial={"query": f.querystring()}),
+        "filter_form": SavedFilterForm(initial={"query": querystring}),
         "page_obj": page, "filter": f, "counts": counts, "total": sum(counts.values()),
         "statuses": CaseStatus.choices, "urgencies": Urgency.choices,
         "forms": ExploitationForm.objects.filter(parent__isnull=True),
         "municipalities": Municipality.objects.filter(police_unit_id=user.organisation.region_id)  # type: ignore[union-attr]
         if getattr(user.organisation, "region_id", None) else Municipality.objects.all(),  # type: ignore[union-attr]
-        "querystring": f.querystring(), "today": timezone.localdate(),
+        "querystring": querystring, "today": today,
         "person_search_url": _optional_url("persons:search"),
     }
     template = "cases/_worklist_table.html" if request.headers.get("HX-Request") else "cases/worklist.html"
@@ -99,6 +109,14 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         and access.basis.startswith("involvement:") else None,
     })
     return render(request, "cases/detail.html", context)
+
+
+def case_url(name: str) -> Callable[[str], str]:
+    """``reverse(name, args=[reference])`` for the many rows of one page, resolved once: the pattern is
+    reversed with a marker and each row's reference put in its place, quoted as ``reverse`` quotes it."""
+    marker = "VNREFERENCEMARKER"
+    head, tail = reverse(name, args=[marker]).split(marker)
+    return lambda reference: f"{head}{quote(reference, safe=RFC3986_SUBDELIMS + '~:@')}{tail}"
 
 
 def _optional_url(name: str) -> str | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -127,7 +128,8 @@ def _relink(enc: RecordEncoder | None) -> dict[str, int]:
     _refresh_review_queue(index)
     _CACHE = _CachedIndex(index=index, generation=None, key_id=enc.key_id, scheme=enc.config.scheme,
                           decisions=MatchDecision.objects.count(), thresholds=thresholds(),
-                          records={row.record_id: row.pk for row in rows})
+                          records={row.record_id: row.pk for row in rows},
+                          max_pk=max((row.pk for row in rows), default=0), key_sum=sum(row.pk for row in rows))
     return {"encodings": len(rows), "clusters": len(index.clusters()),
             "changed": sum(len(pks) for pks in moves.values()),
             "review": PossibleMatch.objects.count(), "reencoded": reencoded}
@@ -166,6 +168,8 @@ class _CachedIndex:
     decisions: int
     thresholds: Thresholds
     records: dict[str, int]  # record id -> SignalEncoding pk
+    max_pk: int = 0  # the highest SignalEncoding pk in the index
+    key_sum: int = 0  # the sum of the pks in the index (with the count, shows a removed or late row)
 
 
 _CACHE: _CachedIndex | None = None
@@ -186,17 +190,19 @@ def _relink_incrementally(state: LinkageState) -> dict[str, int] | None:
             or cache.scheme != enc.config.scheme or cache.thresholds != thresholds()
             or cache.decisions != MatchDecision.objects.count()):
         return None
-    stored = dict(SignalEncoding.objects.values_list("record_id", "pk"))
-    if not cache.records.items() <= stored.items():  # an encoding was removed or replaced
-        return None
-    new = list(SignalEncoding.objects.filter(pk__in=[pk for rid, pk in stored.items() if rid not in cache.records])
-               .order_by("pk"))
-    if any(not _is_current(row, enc) for row in new):
+    # What was stored since: rows above the highest key the index holds. A removed row, or one that committed
+    # after a row with a higher key, shows in the count and the sum of the keys (keys are never reused), and
+    # then the index is rebuilt. Two aggregates instead of reading every record id (about 20 ms at 43,000).
+    new = list(SignalEncoding.objects.filter(pk__gt=cache.max_pk).order_by("pk"))
+    stored = SignalEncoding.objects.aggregate(n=Count("pk"), keys=Sum("pk"))
+    if (stored["n"] != len(cache.records) + len(new) or (stored["keys"] or 0) != cache.key_sum + sum(r.pk for r in new)
+            or any(row.record_id in cache.records or not _is_current(row, enc) for row in new)):
         return None
     changed: dict[str, str] = {}
     for row in new:
         changed.update(cache.index.add(RecordEncoding.from_json(row.encoding)).changed)
         cache.records[row.record_id] = row.pk
+        cache.max_pk, cache.key_sum = max(cache.max_pk, row.pk), cache.key_sum + row.pk
     # only records whose stored cluster differs (a new row was stored with its own record id as cluster id)
     stored_clusters = dict(SignalEncoding.objects.filter(record_id__in=list(changed))
                            .values_list("record_id", "cluster_id"))
