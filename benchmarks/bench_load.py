@@ -57,7 +57,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                              "a case worker reading case pages takes 5-15 s")
     parser.add_argument("--port", type=int, default=8111)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"],
+                        help="gunicorn worker class; sync: one request per process at a time, no keep-alive")
     parser.add_argument("--backup-restore", action="store_true", help="also time backup and restore")
     parser.add_argument("--logins", action="store_true",
                         help="every web user logs in with its password (PBKDF2) instead of a ready session")
@@ -140,6 +142,24 @@ print(json.dumps({"coordinator": coordinator.username, "reporter": reporter.user
                   "sessions": sessions,
                   "references": refs, "payload": payload, "cases": Case.objects.count()}))
 """
+
+
+def vacuum(url: str) -> None:
+    """Vacuum and analyse the database, as autovacuum keeps a running server's. Where autovacuum is off (some
+    test machines run PostgreSQL so), loading and re-encoding leave tables unanalysed and full of dead rows,
+    and the planner then reads whole tables (the linkage worker's check of its index became a parallel scan
+    of every encoding) where a served database uses an index."""
+    import dj_database_url
+    import psycopg
+
+    db = dj_database_url.parse(url)
+    started = time.perf_counter()
+    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
+                         password=db.get("PASSWORD") or None, dbname=db["NAME"], autocommit=True) as conn:
+        autovacuum = (conn.execute("SHOW autovacuum").fetchone() or ["?"])[0]
+        conn.execute("VACUUM (ANALYZE)")
+    print(f"vacuumed and analysed in {time.perf_counter() - started:.1f} s (autovacuum is {autovacuum} on this "
+          "server)", flush=True)
 
 
 def prepare(args: argparse.Namespace) -> dict[str, Any]:
@@ -347,6 +367,7 @@ def main(argv: list[str]) -> int:
                "from vangnet.persons.services import link_all\n"
                "with processing_context(actor_label='system:linkage'): print(link_all())")
     cast = prepare(args)
+    vacuum(args.database_url)
     work = ROOT / "var" / "load"
     work.mkdir(parents=True, exist_ok=True)
     references = work / "references.txt"
@@ -360,7 +381,7 @@ def main(argv: list[str]) -> int:
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "vangnet.wsgi:application", "-c", "python:vangnet.ops.gunicorn_conf",
              "--bind", f"127.0.0.1:{args.port}",
-             "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread",
+             "--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", args.worker_class,
              # keep-alive longer than the users' think time: otherwise gunicorn closes an idle connection
              # just as locust reuses it, and the request fails with "connection reset"
              "--keep-alive", str(int(float(args.think_time.split(",")[-1])) + 10),
