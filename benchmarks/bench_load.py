@@ -362,7 +362,7 @@ def main(argv: list[str]) -> int:
                          ".filter(is_identified=True, encoding__isnull=True).count())", capture=True)
                   .strip().splitlines()[-1])
     if missing > 100:
-        print(f"encoding {missing} identified signals for linkage (once; ~30 ms each) ...", flush=True)
+        print(f"encoding {missing} identified signals for linkage (once; ~8 ms each) ...", flush=True)
         manage(args, "shell", "-c", "from vangnet.audit.context import processing_context; "
                "from vangnet.persons.services import link_all\n"
                "with processing_context(actor_label='system:linkage'): print(link_all())")
