@@ -118,6 +118,21 @@ def test_reminder_days_before_then_overdue_once_each(cast: Any, reflection: Any,
     assert not Notification.objects.filter(recipient__in=[cast.outsider, cast.other_coordinator]).exists()
 
 
+def test_after_the_lead_took_over_the_reporting_organisation_is_no_longer_reminded(
+        cast: Any, reflection: Any) -> None:
+    """The police reported the case; once the lead has it in care, the police keep a receipt without
+    procedures (ADR 0006), so a reminder would tell them of a deadline they can neither see nor meet."""
+    from vangnet.cases import services as case_services
+    from vangnet.cases.models import CaseStatus
+
+    with processing_context(actor=cast.coordinator):
+        for status in (CaseStatus.IN_TRIAGE, CaseStatus.IN_CARE):
+            case_services.change_status(reflection.case_id, status, actor=cast.coordinator)
+    send_reminders(today=D(2026, 4, 2))
+    assert Notification.objects.filter(recipient=cast.coordinator, kind="deadline_due").exists()
+    assert not Notification.objects.filter(recipient=cast.reporter).exists()
+
+
 def test_met_deadline_gets_no_reminder(cast: Any, reflection: Any) -> None:
     with processing_context(actor=cast.coordinator):
         services.record_step(reflection.pk, "ended_early", on=D(2026, 2, 1),

@@ -95,6 +95,26 @@ def visible_cases(user) -> QuerySet[Case]:  # type: ignore[no-untyped-def]
                                                     & ~closed_long_ago))
 
 
+def involvement_access(case: Case, roles: set[tuple[str, str]], org_type: str) -> CaseAccess | None:
+    """What an organisation of ``org_type`` with these active involvements ``(role, purpose)`` in ``case`` may
+    see of it (for its case-working staff), or None."""
+    if any(r == InvolvementRole.LEAD for r, _ in roles):
+        return CaseAccess(case, ALL_SECTIONS, f"involvement:{InvolvementRole.LEAD}")
+    reported = reporter_sections(case) if any(r == InvolvementRole.REPORTER for r, _ in roles) else frozenset()
+    if reported == ALL_SECTIONS:
+        return CaseAccess(case, ALL_SECTIONS, f"involvement:{InvolvementRole.REPORTER}")
+    sections: frozenset[str] = frozenset()
+    for role, purpose in roles:
+        if role in (InvolvementRole.HANDOVER, InvolvementRole.SHELTER):
+            # a shelter involved through placement without a handover purpose counts as "shelter"
+            sections |= sections_for(purpose or ("shelter" if role == InvolvementRole.SHELTER else ""), org_type)
+    if sections:
+        return CaseAccess(case, sections | reported, "involvement:handover")
+    if reported:
+        return CaseAccess(case, reported, f"involvement:{InvolvementRole.REPORTER}")
+    return None
+
+
 def resolve_access(user, case: Case) -> CaseAccess | None:  # type: ignore[no-untyped-def]
     if not user.is_authenticated or not user.is_active:
         return None
@@ -103,22 +123,9 @@ def resolve_access(user, case: Case) -> CaseAccess | None:  # type: ignore[no-un
             (inv.role, inv.purpose)
             for inv in Involvement.objects.active().filter(case=case, organisation_id=user.organisation_id)
         }
-        if any(r == InvolvementRole.LEAD for r, _ in roles):
-            return CaseAccess(case, ALL_SECTIONS, f"involvement:{InvolvementRole.LEAD}")
-        reported = reporter_sections(case) if any(r == InvolvementRole.REPORTER for r, _ in roles) else frozenset()
-        if reported == ALL_SECTIONS:
-            return CaseAccess(case, ALL_SECTIONS, f"involvement:{InvolvementRole.REPORTER}")
-        sections: frozenset[str] = frozenset()
-        org_type = user.organisation.type
-        for role, purpose in roles:
-            if role in (InvolvementRole.HANDOVER, InvolvementRole.SHELTER):
-                # a shelter involved through placement without a handover purpose counts as "shelter"
-                sections |= sections_for(purpose or ("shelter" if role == InvolvementRole.SHELTER else ""),
-                                         org_type)
-        if sections:
-            return CaseAccess(case, sections | reported, "involvement:handover")
-        if reported:
-            return CaseAccess(case, reported, f"involvement:{InvolvementRole.REPORTER}")
+        access = involvement_access(case, roles, user.organisation.type)
+        if access is not None:
+            return access
     if user.role == Role.NATIONAL_COORDINATOR:
         return CaseAccess(case, NATIONAL_SECTIONS, "national")
     return None

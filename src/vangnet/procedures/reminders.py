@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vangnet.accounts.models import User
-from vangnet.cases.access import CASE_ROLES
+from vangnet.cases.access import CASE_ROLES, involvement_access
 from vangnet.cases.models import Involvement, InvolvementRole
 from vangnet.notifications.kinds import NotificationKind
 from vangnet.notifications.services import notify
 from vangnet.procedures.definitions import load
 from vangnet.procedures.models import Deadline
+from vangnet.procedures.panels import FIELD_PREFIX
 
 KINDS = (
     NotificationKind("deadline_due", _("A deadline is coming up"),
@@ -40,13 +41,23 @@ def _closer_types(deadline: Deadline) -> set[str]:
 
 
 def recipients(deadline: Deadline) -> list[User]:
-    """Case-working staff of the lead organisation, and of involved organisations whose type can meet it."""
+    """Case-working staff of the lead organisation, and of the other involved organisations whose type can meet
+    the deadline while they may see this procedure on the case page: a reporting organisation while the case is
+    being set up (after the lead took it over it keeps a receipt without procedures), a handover recipient whose
+    sharing policy lists the procedure. A reminder never tells an organisation of a deadline it cannot follow."""
     closers = _closer_types(deadline)
-    orgs = {
-        inv.organisation_id
-        for inv in Involvement.objects.active().filter(case_id=deadline.case_id).select_related("organisation")
-        if inv.role == InvolvementRole.LEAD or inv.organisation.type in closers
-    }
+    involved: dict[int, tuple[str, set[tuple[str, str]]]] = {}
+    for inv in Involvement.objects.active().filter(case_id=deadline.case_id).select_related("organisation"):
+        involved.setdefault(inv.organisation_id, (inv.organisation.type, set()))[1].add((inv.role, inv.purpose))
+    orgs = set()
+    for org_id, (org_type, roles) in involved.items():
+        access = involvement_access(deadline.case, roles, org_type)
+        if access is None:
+            continue
+        if access.basis == f"involvement:{InvolvementRole.LEAD}" or (
+                org_type in closers and (access.can("procedures")
+                                         or access.can(f"{FIELD_PREFIX}{deadline.procedure.code}"))):
+            orgs.add(org_id)
     return list(User.objects.filter(organisation_id__in=orgs, is_active=True, role__in=CASE_ROLES).order_by("pk"))
 
 
