@@ -30,7 +30,6 @@ from vangnet.accounts.models import Role
 from vangnet.audit import security
 from vangnet.audit.models import SecurityEventKind
 from vangnet.cases.models import Case, CaseStatus, Involvement, InvolvementRole
-from vangnet.sharing.policies import sections_for
 
 #: The sections of a case page. Views and serializers render only the sections in ``CaseAccess``.
 SECTIONS = ("summary", "status", "profile", "identity", "account", "indicators", "consent", "timeline",
@@ -48,6 +47,20 @@ CASE_ROLES = frozenset({Role.REPORTER, Role.CARE_COORDINATOR, Role.SHELTER_INTAK
 REPORTER_RECEIPT = frozenset({"summary", "status"})
 #: statuses in which the case is still being set up: the reporter sees it whole
 SETTING_UP = frozenset({CaseStatus.NEW, CaseStatus.IN_TRIAGE})
+
+
+#: Which sections a handover purpose lets an organisation type see: ``(purpose, org_type) -> sections``.
+#: ``sharing`` registers its policies (kept as data) at start; ``cases`` does not import it. Until one is
+#: registered a handover shows nothing.
+_handover_sections: list[Callable[[str, str], frozenset[str]]] = []
+
+
+def register_handover_sections(provider: Callable[[str, str], frozenset[str]]) -> None:
+    _handover_sections[:] = [provider]
+
+
+def sections_for(purpose: str, org_type: str) -> frozenset[str]:
+    return _handover_sections[0](purpose, org_type) if _handover_sections else frozenset()
 
 
 def receipt_cutoff() -> datetime.datetime:
