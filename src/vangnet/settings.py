@@ -451,6 +451,8 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
 
 #: Seconds Vangnet waits for a provider's discovery, token and key endpoints before it gives up.
 VANGNET_OIDC_TIMEOUT_SECONDS = env_int("VANGNET_OIDC_TIMEOUT_SECONDS", 10)
+#: how long a provider's discovery document and key set are kept between logins (per process)
+VANGNET_OIDC_METADATA_TTL_SECONDS = env_int("VANGNET_OIDC_METADATA_TTL_SECONDS", 3600)
 #: Clock difference allowed when checking an ID token's exp/iat (seconds).
 VANGNET_OIDC_CLOCK_SKEW_SECONDS = env_int("VANGNET_OIDC_CLOCK_SKEW_SECONDS", 60)
 

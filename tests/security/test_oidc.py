@@ -98,6 +98,43 @@ def test_first_login_links_by_verified_email_then_by_subject(client, cast, idp, 
     assert ExternalIdentity.objects.get(user=cast.reporter).last_login_at is not None
 
 
+def test_discovery_and_keys_are_kept_between_logins_until_they_expire(client, cast, idp, provider_url,
+                                                                     monkeypatch, settings):
+    from vangnet.accounts import oidc
+
+    oidc._clients.clear()
+    fetched: list[str] = []
+    real_request = requests.Session.request
+
+    def counting(self: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        fetched.append(urlsplit(url).path)
+        return real_request(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "request", counting)
+    cast.reporter.email = "r.jansen@politie.example"
+    cast.reporter.save()
+    set_user(provider_url, "sub-jansen", email="r.jansen@politie.example", email_verified=True)
+    fetched.clear()
+    for _ in range(2):
+        assert federated_login(client, idp, "sub-jansen").status_code == 302
+        client.logout()
+    discovery = fetched.count("/.well-known/openid-configuration")
+    keys = [p for p in fetched if "jwk" in p or "keys" in p]
+    assert discovery == 1 and len(keys) == 1, fetched  # the second login fetched neither again
+    # a changed provider configuration gets a fresh client
+    kept = oidc._client(idp)
+    assert oidc._client(IdentityProvider.objects.get(pk=idp.pk)) is kept
+    idp.client_secret = "a-new-secret-of-the-police"
+    idp.save()
+    fresh = oidc._client(IdentityProvider.objects.get(pk=idp.pk))
+    assert fresh is not kept and fresh.client_secret == "a-new-secret-of-the-police"
+    # and once kept longer than the setting, discovery is fetched again
+    settings.VANGNET_OIDC_METADATA_TTL_SECONDS = 0
+    fetched.clear()
+    start(client, idp)
+    assert fetched.count("/.well-known/openid-configuration") == 1
+
+
 def test_the_client_secret_is_encrypted_at_rest(idp):
     from django.db import connection
 

@@ -17,7 +17,9 @@ Vangnet adds the checks that are its own:
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -68,7 +70,27 @@ def redirect_uri(provider: IdentityProvider) -> str:
     return settings.VANGNET_BASE_URL.rstrip("/") + reverse("accounts:oidc_callback", args=[provider.pk])
 
 
+#: One client per provider configuration, kept for ``VANGNET_OIDC_METADATA_TTL_SECONDS``: Authlib keeps the
+#: discovery document and the key set on the client, so a login costs no discovery or key fetch while it is
+#: fresh. A token signed with a key the kept set lacks makes Authlib fetch the set again (a key rotation at the
+#: provider works at once). A failed discovery is not kept. Keyed on everything that configures the client, so
+#: a changed provider gets a new one.
+_clients: dict[tuple[Any, ...], tuple[float, DjangoOAuth2App]] = {}
+
+
 def _client(provider: IdentityProvider) -> DjangoOAuth2App:
+    key = (provider.pk, provider.issuer, provider.client_id,
+           hashlib.sha256(provider.client_secret.encode()).hexdigest(), provider.scopes)
+    now = time.monotonic()
+    kept = _clients.get(key)
+    if kept is not None and now - kept[0] < settings.VANGNET_OIDC_METADATA_TTL_SECONDS:
+        return kept[1]
+    client = _new_client(provider)
+    _clients[key] = (now, client)
+    return client
+
+
+def _new_client(provider: IdentityProvider) -> DjangoOAuth2App:
     registry = OAuth()
     return registry.register(
         name=f"vangnet_idp_{provider.pk}",
