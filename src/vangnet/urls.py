@@ -1,12 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
+from vangnet.accounts.views import LogoutView
 from vangnet.api.views import not_found as api_not_found
 
 urlpatterns = [
     path("", include("vangnet.web.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("vangnet.accounts.urls")),
     path("signals/", include("vangnet.signals.urls")),

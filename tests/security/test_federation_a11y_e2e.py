@@ -53,3 +53,32 @@ def test_federated_login_and_passkey_screens_are_accessible(new_context: Any, ca
     national.goto("/account/mfa/")
     audit.check(national, "step 2 with a passkey")
     audit.assert_clean()
+
+
+def test_the_page_after_logging_out_of_a_federated_session_is_accessible(new_context: Any, cast: Any,
+                                                                         monkeypatch: Any) -> None:
+    """The page that offers to log out at the provider too, in Dutch and English (the provider is stood in
+    for: its logout address comes from discovery, tested against the real test provider in test_oidc.py)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from vangnet.accounts import oidc
+
+    idp = IdentityProvider.objects.create(organisation=cast.reporter.organisation, name="Politie inlogdienst",
+                                          issuer="https://login.politie.example", client_id="v", client_secret="g")
+    monkeypatch.setattr(oidc, "end_session",
+                        lambda provider_id: (idp, "https://login.politie.example/logout?client_id=v"))
+    audit = A11yAudit()
+    for language in ("nl", "en"):
+        page = new_context().new_page()
+        login(page, cast.reporter.username)
+        switch_language(page, language)
+        key = next(c["value"] for c in page.context.cookies() if c["name"] == "vangnet_session")
+        session = SessionStore(session_key=key)
+        session[oidc.LOGIN_METHOD] = f"oidc:{idp.pk}"
+        session.save()
+        page.locator("header form[action='/logout/'] button[type=submit]").click()
+        page.wait_for_load_state()
+        link = page.locator("#provider-logout")
+        assert link.get_attribute("href") == "https://login.politie.example/logout?client_id=v"
+        audit.check(page, f"logged out, offer to log out at the provider ({language})")
+    audit.assert_clean()

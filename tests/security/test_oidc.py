@@ -135,6 +135,47 @@ def test_discovery_and_keys_are_kept_between_logins_until_they_expire(client, ca
     assert fetched.count("/.well-known/openid-configuration") == 1
 
 
+def test_logout_after_a_federated_login_offers_the_providers_logout(client, cast, idp, provider_url, settings):
+    settings.VANGNET_BASE_URL = "http://testserver"
+    cast.reporter.email = "r.jansen@politie.example"
+    cast.reporter.save()
+    set_user(provider_url, "sub-jansen", email="r.jansen@politie.example", email_verified=True)
+    assert federated_login(client, idp, "sub-jansen").status_code == 302
+    response = client.post("/logout/")
+    assert response.status_code == 200 and "_auth_user_id" not in client.session  # logged out of Vangnet
+    html = response.content.decode()
+    assert "U bent uitgelogd bij Vangnet" in html and "Ook uitloggen bij Politie login" in html
+    link = html.split('id="provider-logout" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    parts = urlsplit(link)
+    discovery = requests.get(f"{provider_url}/.well-known/openid-configuration", timeout=5).json()
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == discovery["end_session_endpoint"]
+    assert parse_qs(parts.query) == {"client_id": ["vangnet-test"],
+                                     "post_logout_redirect_uri": ["http://testserver/login/"]}
+    # at the provider: its confirmation, then back to Vangnet's login page
+    assert requests.get(link, timeout=5).status_code == 200
+    back = requests.post(f"{provider_url}/oauth2/end_session/confirm", data={"redirect_uri": "http://testserver/login/"},
+                         allow_redirects=False, timeout=5)
+    assert back.status_code == 302 and back.headers["Location"] == "http://testserver/login/"
+
+
+def test_logout_after_a_password_login_or_with_the_provider_gone_is_vangnets_alone(client, cast, idp,
+                                                                                   provider_url):
+    client.force_login(cast.reporter)
+    response = client.get("/logout/")  # a GET logs nobody out
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert int(client.session["_auth_user_id"]) == cast.reporter.pk
+    response = client.post("/logout/")
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert "_auth_user_id" not in client.session
+    cast.reporter.email = "r.jansen@politie.example"
+    cast.reporter.save()
+    set_user(provider_url, "sub-jansen", email="r.jansen@politie.example", email_verified=True)
+    assert federated_login(client, idp, "sub-jansen").status_code == 302
+    IdentityProvider.objects.filter(pk=idp.pk).update(is_enabled=False)
+    response = client.post("/logout/")
+    assert response.status_code == 302 and "_auth_user_id" not in client.session
+
+
 def test_the_client_secret_is_encrypted_at_rest(idp):
     from django.db import connection
 

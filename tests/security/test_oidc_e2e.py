@@ -43,6 +43,16 @@ def test_login_via_the_organisations_identity_provider(new_context: Any, cast: A
     assert ExternalIdentity.objects.filter(user=cast.reporter, subject="sub-e2e-jansen").exists()
     assert not violations, violations
 
+    # Logging out offers the provider's logout too; a link, so the CSP lets it through, and back at the login page
+    page.locator("header form[action='/logout/'] button").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("U bent uitgelogd bij Vangnet")
+    page.screenshot(path=str(screenshot_dir / "oidc-logged-out-nl.png"), full_page=True)
+    page.get_by_role("link", name="Ook uitloggen bij Politie inlogdienst").click()
+    page.wait_for_url(f"{provider_url}/oauth2/end_session**")
+    page.locator("form[action$='/oauth2/end_session/confirm'] button[type=submit]").first.click()
+    page.wait_for_url(f"{live_server.url}/login/")
+    assert not violations, violations
+
     # An unknown person at the same provider gets the Dutch refusal page, not a session.
     other = new_context(bypass_csp=False).new_page()
     other.goto("/account/oidc/")

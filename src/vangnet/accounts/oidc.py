@@ -21,7 +21,7 @@ import hashlib
 import logging
 import time
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
@@ -45,6 +45,8 @@ log = logging.getLogger("vangnet.security")
 
 SESSION_PROVIDER = "vangnet_oidc_provider"
 SESSION_NEXT = "vangnet_oidc_next"
+#: how the session was opened: "oidc:<provider id>" after a federated login
+LOGIN_METHOD = "vangnet_login_method"
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -100,6 +102,30 @@ def _new_client(provider: IdentityProvider) -> DjangoOAuth2App:
         client_kwargs={"scope": provider.scopes, "code_challenge_method": "S256",
                        "default_timeout": settings.VANGNET_OIDC_TIMEOUT_SECONDS},
     )
+
+
+def post_logout_redirect_uri() -> str:
+    """Where the provider sends the browser back after logging out there (register it at the provider)."""
+    return settings.VANGNET_BASE_URL.rstrip("/") + reverse("login")
+
+
+def end_session(provider_id: str) -> tuple[IdentityProvider, str] | None:
+    """The provider a user logged in through and its logout address (OpenID Connect RP-Initiated Logout 1.0:
+    ``end_session_endpoint`` from discovery, with our client id and where to come back), or None when the
+    provider is gone, disabled, unreachable or has no such endpoint (the logout is then Vangnet's alone)."""
+    provider = (IdentityProvider.objects.filter(pk=int(provider_id), is_enabled=True).first()
+                if provider_id.isdigit() else None)
+    if provider is None:
+        return None
+    try:
+        endpoint = _client(provider).load_server_metadata().get("end_session_endpoint")
+    except (requests.RequestException, ValueError) as exc:
+        log.warning("oidc discovery failed at logout for provider %s: %s", provider.pk, type(exc).__name__)
+        return None
+    if not isinstance(endpoint, str) or not issuer_allowed(endpoint.split("?", 1)[0]):
+        return None
+    query = urlencode({"client_id": provider.client_id, "post_logout_redirect_uri": post_logout_redirect_uri()})
+    return provider, f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
 def anonymous_name(request: HttpRequest) -> str:
@@ -217,7 +243,7 @@ def finish(request: HttpRequest, provider: IdentityProvider) -> tuple[User, str]
     # The session key changed at login; what we keep goes into the new session.
     for key in (SESSION_PROVIDER, SESSION_NEXT):
         request.session.pop(key, None)
-    request.session["vangnet_login_method"] = f"oidc:{provider.pk}"
+    request.session[LOGIN_METHOD] = f"oidc:{provider.pk}"
     if provider.provider_mfa_satisfied(claims):
         request.session[mfa.SESSION_KEY] = True
     return user, next_url

@@ -8,6 +8,7 @@ from typing import Any
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -327,3 +328,26 @@ def mfa_passkey(request: HttpRequest) -> HttpResponse:
     request.session[mfa.SESSION_KEY] = True
     request.session.cycle_key()
     return JsonResponse({"redirect": _safe_next(request)})
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out of Vangnet. After a federated login the page that follows offers to log out at the organisation's
+    provider too (OpenID Connect RP-Initiated Logout), so a shared workstation is not left logged in there. A
+    link, not a redirect: the CSP's ``form-action 'self'`` stops a logout form whose answer leads to another
+    site. The provider sends the browser back to the login page (``oidc.post_logout_redirect_uri``)."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Logs nobody out (that takes a POST with its CSRF token); the language switch on the page after
+        logging out comes back here, and goes on to the login page."""
+        return redirect("login")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        method = str(request.session.get(oidc.LOGIN_METHOD, ""))
+        response = super().post(request, *args, **kwargs)
+        ended = oidc.end_session(method.split(":", 1)[1]) if method.startswith("oidc:") else None
+        if ended is None or response.status_code != 302:
+            return response
+        provider, url = ended
+        return render(request, "accounts/logged_out.html", {"provider": provider, "end_session_url": url})

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from vangnet.accounts.models import IdentityProvider
-from vangnet.accounts.oidc import redirect_uri
+from vangnet.accounts.oidc import post_logout_redirect_uri, redirect_uri
 from vangnet.administration import idp
 from vangnet.administration.views import _admin_only
 from vangnet.audit.models import Action
@@ -39,7 +39,8 @@ def identity_provider_edit(request: HttpRequest, pk: int | None = None) -> HttpR
                                     "provider: %(uri)s") % {"name": provider.name, "uri": redirect_uri(provider)})
         return redirect("administration:identity_providers")
     return render(request, "administration/identity_provider_form.html",
-                  {"form": form, "provider": instance, "redirect_uri": redirect_uri(instance) if instance else ""},
+                  {"form": form, "provider": instance, "redirect_uri": redirect_uri(instance) if instance else "",
+                   "post_logout_uri": post_logout_redirect_uri()},
                   status=400 if form.is_bound and form.errors else 200)
 
 
