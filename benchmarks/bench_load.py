@@ -87,15 +87,25 @@ def manage(args: argparse.Namespace, *command: str, capture: bool = False) -> st
     return result.stdout if capture else ""
 
 
-def ensure_database(url: str) -> None:
+def connect(url: str, dbname: str | None = None) -> Any:
+    """An autocommit connection to the database of ``url`` (or to ``dbname`` on the same server)."""
     import dj_database_url
     import psycopg
 
     db = dj_database_url.parse(url)
-    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
-                         password=db.get("PASSWORD") or None, dbname="postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
-            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    return psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
+                           password=db.get("PASSWORD") or None, dbname=dbname or db["NAME"], autocommit=True)
+
+
+def database_name(url: str) -> str:
+    return url.rsplit("/", 1)[-1].split("?", 1)[0]
+
+
+def ensure_database(url: str) -> None:
+    name = database_name(url)
+    with connect(url, "postgres") as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 PREPARE = r"""
@@ -149,13 +159,8 @@ def vacuum(url: str) -> None:
     test machines run PostgreSQL so), loading and re-encoding leave tables unanalysed and full of dead rows,
     and the planner then reads whole tables (the linkage worker's check of its index became a parallel scan
     of every encoding) where a served database uses an index."""
-    import dj_database_url
-    import psycopg
-
-    db = dj_database_url.parse(url)
     started = time.perf_counter()
-    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
-                         password=db.get("PASSWORD") or None, dbname=db["NAME"], autocommit=True) as conn:
+    with connect(url) as conn:
         autovacuum = (conn.execute("SHOW autovacuum").fetchone() or ["?"])[0]
         conn.execute("VACUUM (ANALYZE)")
     print(f"vacuumed and analysed in {time.perf_counter() - started:.1f} s (autovacuum is {autovacuum} on this "
@@ -243,14 +248,9 @@ def cpu_snapshot(args: argparse.Namespace, server: int, worker: int) -> dict[str
     the figure that does not depend on what else the machine is doing."""
     if not Path("/proc/self/stat").exists():
         return {}
-    import dj_database_url
-    import psycopg
-
-    db = dj_database_url.parse(args.database_url)
-    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
-                         dbname=db["NAME"], autocommit=True) as conn:
+    with connect(args.database_url) as conn:
         backends = [row[0] for row in conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db["NAME"]])]
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
     return {"gunicorn": {pid: _proc_cpu(pid) for pid in _descendants(server)},
             "task worker": {pid: _proc_cpu(pid) for pid in _descendants(worker)},
             "postgresql": {pid: _proc_cpu(pid) for pid in backends}}
@@ -274,13 +274,8 @@ def cpu_report(before: dict[str, dict[int, float]], after: dict[str, dict[int, f
 def warm_linkage(args: argparse.Namespace, cast: dict[str, Any], timeout: float = 300) -> None:
     """Submit one signal and wait until the task worker has linked it: its first link builds the linkage index
     from every stored encoding (seconds at this size), which a worker that has been running has long done."""
-    import dj_database_url
-    import psycopg
-
-    db = dj_database_url.parse(args.database_url)
     query = "SELECT generation, linked_generation FROM persons_linkagestate WHERE id = 1"
-    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
-                         dbname=db["NAME"], autocommit=True) as conn:
+    with connect(args.database_url) as conn:
         before = (conn.execute(query).fetchone() or (0, 0))[0]
         request = urllib.request.Request(
             f"http://127.0.0.1:{args.port}/api/v1/signals", data=json.dumps(cast["payload"]).encode(), method="POST",
@@ -317,20 +312,16 @@ def load_stats(prefix: Path) -> tuple[dict[str, str], list[dict[str, str]]]:
 
 
 def time_backup_restore(args: argparse.Namespace, work: Path) -> None:
-    import dj_database_url
-    import psycopg
     from cryptography.fernet import Fernet
 
     key = Fernet.generate_key().decode()
-    db = dj_database_url.parse(args.database_url)
-    target = f"{db['NAME']}_restore"
+    target = f"{database_name(args.database_url)}_restore"
     env = {**env_for(args), "VANGNET_BACKUP_KEY": key}
     path = work / "load.backup"
     started = time.perf_counter()
     subprocess.run([str(BIN / "python"), "manage.py", "backup", "--output", str(path)], cwd=ROOT, env=env, check=True)
     backup_s = time.perf_counter() - started
-    with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"],
-                         dbname="postgres", autocommit=True) as conn:
+    with connect(args.database_url, "postgres") as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{target}"')
     url = args.database_url.rsplit("/", 1)[0] + "/" + target
@@ -345,7 +336,7 @@ def time_backup_restore(args: argparse.Namespace, work: Path) -> None:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    name = args.database_url.rsplit("/", 1)[-1]
+    name = database_name(args.database_url)
     if not args.force and "load" not in name and "bench" not in name:
         print(f"refusing database {name!r}: its name has neither 'load' nor 'bench' (use --force)")
         return 2

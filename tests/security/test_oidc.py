@@ -33,6 +33,20 @@ def idp(cast: Any, provider_url: str) -> IdentityProvider:
     )
 
 
+@pytest.fixture
+def jansen(cast):
+    cast.reporter.email = "r.jansen@politie.example"
+    cast.reporter.save()
+    return cast.reporter
+
+
+@pytest.fixture
+def jansen_at_provider(jansen, provider_url):
+    """The reporter, known at the provider as sub-jansen with the same, verified e-mail address."""
+    set_user(provider_url, "sub-jansen", email="r.jansen@politie.example", email_verified=True)
+    return jansen
+
+
 def set_user(provider_url: str, sub: str, **claims: Any) -> None:
     response = requests.put(f"{provider_url}/users/{sub}", json=claims, timeout=5)
     assert response.status_code == 204
@@ -98,8 +112,8 @@ def test_first_login_links_by_verified_email_then_by_subject(client, cast, idp, 
     assert ExternalIdentity.objects.get(user=cast.reporter).last_login_at is not None
 
 
-def test_discovery_and_keys_are_kept_between_logins_until_they_expire(client, cast, idp, provider_url,
-                                                                     monkeypatch, settings):
+def test_discovery_and_keys_are_kept_between_logins_until_they_expire(jansen_at_provider, client, idp, monkeypatch,
+                                                                     settings):
     from vangnet.accounts import oidc
 
     oidc._clients.clear()
@@ -111,10 +125,6 @@ def test_discovery_and_keys_are_kept_between_logins_until_they_expire(client, ca
         return real_request(self, method, url, *args, **kwargs)
 
     monkeypatch.setattr(requests.Session, "request", counting)
-    cast.reporter.email = "r.jansen@politie.example"
-    cast.reporter.save()
-    set_user(provider_url, "sub-jansen", email="r.jansen@politie.example", email_verified=True)
-    fetched.clear()
     for _ in range(2):
         assert federated_login(client, idp, "sub-jansen").status_code == 302
         client.logout()
@@ -135,11 +145,9 @@ def test_discovery_and_keys_are_kept_between_logins_until_they_expire(client, ca
     assert fetched.count("/.well-known/openid-configuration") == 1
 
 
-def test_logout_after_a_federated_login_offers_the_providers_logout(client, cast, idp, provider_url, settings):
+def test_logout_after_a_federated_login_offers_the_providers_logout(jansen_at_provider, client, idp, provider_url,
+                                                                    settings):
     settings.VANGNET_BASE_URL = "http://testserver"
-    cast.reporter.email = "r.jansen@politie.example"
-    cast.reporter.save()
-    set_user(provider_url, "sub-jansen", email="r.jansen@politie.example", email_verified=True)
     assert federated_login(client, idp, "sub-jansen").status_code == 302
     response = client.post("/logout/")
     assert response.status_code == 200 and "_auth_user_id" not in client.session  # logged out of Vangnet
@@ -158,8 +166,8 @@ def test_logout_after_a_federated_login_offers_the_providers_logout(client, cast
     assert back.status_code == 302 and back.headers["Location"] == "http://testserver/login/"
 
 
-def test_logout_after_a_password_login_or_with_the_provider_gone_is_vangnets_alone(client, cast, idp,
-                                                                                   provider_url):
+def test_logout_after_a_password_login_or_with_the_provider_gone_is_vangnets_alone(jansen_at_provider, client,
+                                                                                   cast, idp):
     client.force_login(cast.reporter)
     response = client.get("/logout/")  # a GET logs nobody out
     assert response.status_code == 302 and response["Location"] == "/login/"
@@ -167,9 +175,6 @@ def test_logout_after_a_password_login_or_with_the_provider_gone_is_vangnets_alo
     response = client.post("/logout/")
     assert response.status_code == 302 and response["Location"] == "/login/"
     assert "_auth_user_id" not in client.session
-    cast.reporter.email = "r.jansen@politie.example"
-    cast.reporter.save()
-    set_user(provider_url, "sub-jansen", email="r.jansen@politie.example", email_verified=True)
     assert federated_login(client, idp, "sub-jansen").status_code == 302
     IdentityProvider.objects.filter(pk=idp.pk).update(is_enabled=False)
     response = client.post("/logout/")
@@ -240,10 +245,7 @@ def test_disabled_provider_is_refused(client, idp):
     assert refusals("provider_disabled") == 1
 
 
-def test_tampered_state_is_refused(client, cast, idp, provider_url):
-    cast.reporter.email = "r.jansen@politie.example"
-    cast.reporter.save()
-    set_user(provider_url, "sub-jansen", email="r.jansen@politie.example", email_verified=True)
+def test_tampered_state_is_refused(jansen_at_provider, client, idp):
     response = start(client, idp)
     callback = authorize_at_provider(response["Location"], "sub-jansen")
     forged = callback.replace("state=", "state=x")
@@ -259,10 +261,7 @@ def test_callback_without_a_started_login_is_refused(client, idp):
     assert response.status_code == 400 and "_auth_user_id" not in client.session
 
 
-def test_tampered_nonce_is_refused(client, cast, idp, provider_url):
-    cast.reporter.email = "r.jansen@politie.example"
-    cast.reporter.save()
-    set_user(provider_url, "sub-jansen", email="r.jansen@politie.example", email_verified=True)
+def test_tampered_nonce_is_refused(jansen_at_provider, client, cast, idp, provider_url):
     response = start(client, idp)
     callback = authorize_at_provider(response["Location"], "sub-jansen")
     session = client.session
@@ -315,13 +314,6 @@ def _forged_login(client, idp, monkeypatch, provider_url, *, own_keys: bool, **o
     if own_keys:
         monkeypatch.setattr(DjangoOAuth2App, "fetch_jwk_set", lambda self, force=False: KeySet([key]).as_dict())
     return client.get(f"/account/oidc/{idp.pk}/callback/?code=c&state={query['state'][0]}", REMOTE_ADDR="10.8.0.1")
-
-
-@pytest.fixture
-def jansen(cast):
-    cast.reporter.email = "r.jansen@politie.example"
-    cast.reporter.save()
-    return cast.reporter
 
 
 def test_token_not_signed_by_the_provider_is_refused(client, jansen, idp, provider_url, monkeypatch):
@@ -407,10 +399,9 @@ def test_forged_callbacks_from_one_address_do_not_lock_federated_login_for_other
     assert client.post(f"/account/oidc/{idp.pk}/start/", REMOTE_ADDR="10.8.0.10").status_code == 302
 
 
-def test_a_federated_session_has_the_same_idle_and_absolute_timeouts(client, jansen, idp, provider_url, settings):
+def test_a_federated_session_has_the_same_idle_and_absolute_timeouts(client, jansen_at_provider, idp, settings):
     from vangnet.core.security import LAST_SEEN_KEY
 
-    set_user(provider_url, "sub-jansen", email="r.jansen@politie.example", email_verified=True)
     assert federated_login(client, idp, "sub-jansen").status_code == 302
     assert client.get("/").status_code == 200
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE  # the absolute lifetime

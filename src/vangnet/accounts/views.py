@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from axes.models import AccessAttempt
@@ -214,27 +215,30 @@ def oidc_choose(request: HttpRequest) -> HttpResponse:
 def oidc_start(request: HttpRequest, provider_id: int) -> HttpResponse:
     """Send the browser to the provider. A plain link (GET) works under the CSP's ``form-action 'self'``, which
     a form whose answer redirects to another site would break; state and nonce are bound to this session."""
-    if _oidc_locked(request):
-        return locked_out(request)
-    provider = IdentityProvider.objects.select_related("organisation").filter(pk=provider_id).first()
-    if provider is None:
-        return _oidc_error(request, None, oidc.Refused("provider_disabled"))
-    try:
-        return oidc.start(request, provider, _safe_next(request))
-    except oidc.Refused as exc:
-        return _oidc_error(request, provider, exc)
+    return _oidc_step(request, provider_id, lambda provider: oidc.start(request, provider, _safe_next(request)))
 
 
 def oidc_callback(request: HttpRequest, provider_id: int) -> HttpResponse:
+    return _oidc_step(request, provider_id, lambda provider: _after_federated_login(request, provider))
+
+
+def _oidc_step(request: HttpRequest, provider_id: int,
+               step: Callable[[IdentityProvider], HttpResponse]) -> HttpResponse:
+    """A step of federated login: the lockout first, then the provider (gone: refused), then the step; a
+    refusal is the Dutch error page."""
     if _oidc_locked(request):
         return locked_out(request)
     provider = IdentityProvider.objects.select_related("organisation").filter(pk=provider_id).first()
     if provider is None:
         return _oidc_error(request, None, oidc.Refused("provider_disabled"))
     try:
-        _user, next_url = oidc.finish(request, provider)
+        return step(provider)
     except oidc.Refused as exc:
         return _oidc_error(request, provider, exc)
+
+
+def _after_federated_login(request: HttpRequest, provider: IdentityProvider) -> HttpResponse:
+    _user, next_url = oidc.finish(request, provider)
     from django.utils.http import url_has_allowed_host_and_scheme
 
     return redirect(next_url if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})

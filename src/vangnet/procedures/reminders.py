@@ -19,7 +19,7 @@ from vangnet.notifications.kinds import NotificationKind
 from vangnet.notifications.services import notify
 from vangnet.procedures.definitions import load
 from vangnet.procedures.models import Deadline
-from vangnet.procedures.panels import FIELD_PREFIX
+from vangnet.procedures.panels import shared_procedures
 
 KINDS = (
     NotificationKind("deadline_due", _("A deadline is coming up"),
@@ -54,10 +54,12 @@ def recipients(deadline: Deadline) -> list[User]:
         access = involvement_access(deadline.case, roles, org_type)
         if access is None:
             continue
-        if access.basis == f"involvement:{InvolvementRole.LEAD}" or (
-                org_type in closers and (access.can("procedures")
-                                         or access.can(f"{FIELD_PREFIX}{deadline.procedure.code}"))):
+        if access.basis == f"involvement:{InvolvementRole.LEAD}":
             orgs.add(org_id)
+        elif org_type in closers:
+            shared = shared_procedures(access)  # None: the whole procedures section, as on the case page
+            if shared is None or deadline.procedure.code in shared:
+                orgs.add(org_id)
     return list(User.objects.filter(organisation_id__in=orgs, is_active=True, role__in=CASE_ROLES).order_by("pk"))
 
 
